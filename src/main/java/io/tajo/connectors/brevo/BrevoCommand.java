@@ -1,0 +1,127 @@
+package io.tajo.connectors.brevo;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The one contract between mapping and sink (DESIGN §2): connectors produce these, only the sink speaks
+ * Brevo's API. {@code sourceVersion} is the source record's own version (its updated_at, as an ISO-8601
+ * date-time or epoch milliseconds): an older version never overwrites a newer one already accepted.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record BrevoCommand(String op, String identifier, ObjectNode payload, String source, String sourceId,
+                           JsonNode sourceVersion, String occurredAt) {
+
+    private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9_-]{1,255}");
+
+    public BrevoOp brevoOp() {
+        return BrevoOp.of(op).orElseThrow(() -> new InvalidCommandException("unknown op '" + op + "'"));
+    }
+
+    /** The version as epoch milliseconds, or null when the command carries none. */
+    public Long versionMillis() {
+        if (sourceVersion == null || sourceVersion.isNull()) {
+            return null;
+        }
+        if (sourceVersion.isNumber()) {
+            return sourceVersion.asLong();
+        }
+        try {
+            return OffsetDateTime.parse(sourceVersion.asText()).toInstant().toEpochMilli();
+        } catch (DateTimeParseException e) {
+            try {
+                return Instant.parse(sourceVersion.asText()).toEpochMilli();
+            } catch (DateTimeParseException again) {
+                throw new InvalidCommandException("sourceVersion must be an ISO-8601 date-time or epoch milliseconds");
+            }
+        }
+    }
+
+    /** Key under which commands of one op may share one Brevo request; null when it must go alone. */
+    public String batchKey() {
+        return switch (brevoOp()) {
+            case UPSERT_CONTACT -> contactBatchKey();
+            case ADD_TO_LIST -> "list:" + payload.path("listId").asLong();
+            case UPSERT_ORDER -> "historical:" + payload.path("historical").asBoolean(false);
+            case UPSERT_PRODUCT -> "products";
+            default -> null;
+        };
+    }
+
+    /**
+     * Contacts import together only when they join the same lists and set the same blacklist flags; Brevo's
+     * import needs at least one list, so a contact without one goes alone through {@code POST /contacts}.
+     */
+    private String contactBatchKey() {
+        if (payload == null || payload.has("ext_id")) {
+            return null;
+        }
+        List<Long> lists = new ArrayList<>();
+        payload.path("listIds").forEach(id -> lists.add(id.asLong()));
+        if (lists.isEmpty()) {
+            return null;
+        }
+        lists.sort(null);
+        return "lists:" + lists + ";email-bl:" + payload.path("emailBlacklisted").asText("")
+                + ";sms-bl:" + payload.path("smsBlacklisted").asText("");
+    }
+
+    /** Checks what Brevo needs for this op; throws {@link InvalidCommandException} naming the problem. */
+    public void validate() {
+        BrevoOp brevoOp = brevoOp();
+        if (source == null || source.isBlank()) {
+            throw new InvalidCommandException("source is required");
+        }
+        versionMillis();
+        switch (brevoOp) {
+            case UPSERT_CONTACT, DELETE_CONTACT -> requireEmail();
+            case ADD_TO_LIST -> {
+                requireEmail();
+                requirePayloadField("listId", JsonNode::canConvertToLong);
+            }
+            case TRACK_EVENT -> {
+                requireEmail();
+                requirePayloadField("event_name", n -> n.isTextual() && EVENT_NAME.matcher(n.asText()).matches());
+            }
+            case UPSERT_ORDER -> {
+                for (String field : List.of("id", "createdAt", "updatedAt", "status")) {
+                    requirePayloadField(field, JsonNode::isTextual);
+                }
+                requirePayloadField("amount", JsonNode::isNumber);
+                requirePayloadField("products", JsonNode::isArray);
+            }
+            case UPSERT_PRODUCT -> {
+                requirePayloadField("id", JsonNode::isTextual);
+                requirePayloadField("name", JsonNode::isTextual);
+            }
+            case SEND_TEMPLATE_EMAIL -> {
+                requireEmail();
+                requirePayloadField("templateId", JsonNode::canConvertToLong);
+            }
+        }
+        if (payload != null && payload.has("attributes") && !payload.get("attributes").isObject()) {
+            throw new InvalidCommandException("payload.attributes must be an object");
+        }
+    }
+
+    private void requireEmail() {
+        if (identifier == null || identifier.indexOf('@') < 1 || identifier.indexOf('@') == identifier.length() - 1) {
+            throw new InvalidCommandException(op + " needs an email identifier");
+        }
+    }
+
+    private void requirePayloadField(String field, java.util.function.Predicate<JsonNode> valid) {
+        JsonNode value = payload == null ? null : payload.get(field);
+        if (value == null || !valid.test(value)) {
+            throw new InvalidCommandException(op + " needs payload." + field);
+        }
+    }
+}

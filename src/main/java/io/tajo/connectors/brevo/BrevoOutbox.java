@@ -1,0 +1,321 @@
+package io.tajo.connectors.brevo;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tajo.connectors.store.DeadLetters;
+import io.tajo.connectors.store.DeadLetters.DeadLetter;
+import io.tajo.connectors.store.SourceVersions;
+import io.tajo.connectors.store.StateStore;
+import io.tajo.connectors.store.SyncCheckpoint;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable queue in front of Brevo. {@link #enqueue} is {@code direct:brevo}: it validates commands and
+ * persists them in one transaction with the caller's idempotency key or sync checkpoint, so an acknowledged
+ * webhook or a committed page can never lose its commands. The dispatcher claims due rows with a lease and
+ * records each outcome here.
+ */
+public class BrevoOutbox {
+
+    /** Exchange property: a delivery id to accept only once (webhook id, event id). */
+    public static final String IDEMPOTENCY_KEY = "tajoIdempotencyKey";
+    /** Exchange property: a {@link SyncCheckpoint} to commit with the page's commands. */
+    public static final String CHECKPOINT = "tajoCheckpoint";
+    /** Exchange property set by enqueue: true when the idempotency key was seen before. */
+    public static final String DUPLICATE = "tajoDuplicate";
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrevoOutbox.class);
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<List<BrevoCommand>> COMMAND_LIST = new TypeReference<>() { };
+
+    private final String nodeId = UUID.randomUUID().toString();
+    private final AtomicLong claims = new AtomicLong();
+    private StateStore store;
+    private Duration idempotencyRetention = Duration.ofDays(7);
+    private Duration lease = Duration.ofMinutes(5);
+
+    public void setStore(StateStore store) { this.store = store; }
+    public void setIdempotencyRetention(String retention) { this.idempotencyRetention = Duration.parse(retention); }
+    public void setLease(String lease) { this.lease = Duration.parse(lease); }
+
+    public StateStore store() { return store; }
+
+    /** Entry of {@code direct:brevo}: body is one command or a list of them (objects, maps or JSON). */
+    public EnqueueResult enqueue(Exchange exchange) {
+        List<BrevoCommand> commands = commandsOf(exchange.getMessage().getBody());
+        String idempotencyKey = exchange.getProperty(IDEMPOTENCY_KEY, String.class);
+        SyncCheckpoint checkpoint = exchange.getProperty(CHECKPOINT, SyncCheckpoint.class);
+        EnqueueResult result = enqueue(commands, idempotencyKey, checkpoint);
+        exchange.setProperty(DUPLICATE, result.duplicate());
+        exchange.getMessage().setBody(result);
+        return result;
+    }
+
+    public EnqueueResult enqueue(List<BrevoCommand> commands, String idempotencyKey, SyncCheckpoint checkpoint) {
+        long now = System.currentTimeMillis();
+        EnqueueResult result = store.inTransaction(connection -> {
+            if (idempotencyKey != null && !acceptKey(connection, idempotencyKey, now)) {
+                return EnqueueResult.ofDuplicate();
+            }
+            int stale = 0;
+            int invalid = 0;
+            Map<String, List<BrevoCommand>> groups = new LinkedHashMap<>();
+            for (BrevoCommand command : commands) {
+                try {
+                    command.validate();
+                } catch (InvalidCommandException e) {
+                    DeadLetters.add(connection, DeadLetters.KIND_COMMAND, command.op(), command.source(), command.sourceId(),
+                            writeJson(command), "invalid_command", e.getMessage(), null, 0, now);
+                    invalid++;
+                    continue;
+                }
+                Long version = command.versionMillis();
+                if (version != null && command.sourceId() != null
+                        && !SourceVersions.advance(connection, command.source(), command.sourceId(), version)) {
+                    stale++;
+                    continue;
+                }
+                String batchKey = command.batchKey();
+                String group = command.op() + "|" + (batchKey == null ? "solo:" + groups.size() : batchKey);
+                groups.computeIfAbsent(group, g -> new ArrayList<>()).add(command);
+            }
+            int rows = 0;
+            for (List<BrevoCommand> group : groups.values()) {
+                int perRow = group.get(0).brevoOp().maxPerRequest();
+                for (int from = 0; from < group.size(); from += perRow) {
+                    insertRow(connection, group.subList(from, Math.min(group.size(), from + perRow)), now);
+                    rows++;
+                }
+            }
+            if (checkpoint != null) {
+                checkpoint.save(connection, now);
+            }
+            return new EnqueueResult(false, rows, commands.size() - stale - invalid, stale, invalid);
+        });
+        LOG.debug("Enqueued {}", result);
+        return result;
+    }
+
+    private boolean acceptKey(Connection connection, String key, long now) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO idempotency_key (idem_key, created_at, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+            insert.setString(1, key);
+            insert.setLong(2, now);
+            insert.setLong(3, now + idempotencyRetention.toMillis());
+            return insert.executeUpdate() == 1;
+        }
+    }
+
+    private static void insertRow(Connection connection, List<BrevoCommand> commands, long now) throws SQLException {
+        BrevoCommand first = commands.get(0);
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO outbox (op, bucket, batch_key, commands, command_count, source, status, next_attempt_at, created_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)")) {
+            insert.setString(1, first.op());
+            insert.setString(2, first.brevoOp().bucket().name());
+            insert.setString(3, first.batchKey());
+            insert.setString(4, writeJson(commands));
+            insert.setInt(5, commands.size());
+            insert.setString(6, first.source());
+            insert.setLong(7, now);
+            insert.setLong(8, now);
+            insert.executeUpdate();
+        }
+    }
+
+    static List<BrevoCommand> commandsOf(Object body) {
+        try {
+            if (body instanceof BrevoCommand command) {
+                return List.of(command);
+            }
+            JsonNode tree = body instanceof String text ? JSON.readTree(text) : JSON.valueToTree(body);
+            if (tree == null || tree.isNull() || tree.isMissingNode()) {
+                throw new InvalidCommandException("direct:brevo needs a Brevo command or a list of them, got nothing");
+            }
+            return tree.isArray() ? JSON.convertValue(tree, COMMAND_LIST) : List.of(JSON.treeToValue(tree, BrevoCommand.class));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new InvalidCommandException("not a Brevo command: " + e.getMessage());
+        }
+    }
+
+    /** Leases up to {@code limit} due rows to this node, oldest first; rows of a dead node come back when their lease ends. */
+    public List<OutboxRow> claimDue(int limit) {
+        long now = System.currentTimeMillis();
+        String owner = nodeId + "#" + claims.incrementAndGet();
+        return store.inTransaction(connection -> {
+            try (PreparedStatement claim = connection.prepareStatement(
+                    "UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id IN ("
+                            + "SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? "
+                            + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)")) {
+                claim.setString(1, owner);
+                claim.setLong(2, now + lease.toMillis());
+                claim.setLong(3, now);
+                claim.setLong(4, now);
+                claim.setInt(5, limit);
+                if (claim.executeUpdate() == 0) {
+                    return List.of();
+                }
+            }
+            List<OutboxRow> rows = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT id, op, batch_key, commands, attempts, solo FROM outbox WHERE lease_owner = ? ORDER BY id")) {
+                select.setString(1, owner);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new OutboxRow(rs.getLong(1), BrevoOp.of(rs.getString(2)).orElseThrow(), rs.getString(3),
+                                readCommands(rs.getString(4)), rs.getInt(5), rs.getBoolean(6)));
+                    }
+                }
+            }
+            return rows;
+        });
+    }
+
+    /** Drops commands whose source record already has a newer version accepted; returns what is still to send. */
+    public List<OutboxRow> withoutSuperseded(List<OutboxRow> rows) {
+        List<String[]> records = new ArrayList<>();
+        rows.forEach(row -> row.commands().stream()
+                .filter(c -> c.sourceId() != null && c.versionMillis() != null)
+                .forEach(c -> records.add(new String[] {c.source(), c.sourceId()})));
+        if (records.isEmpty()) {
+            return rows;
+        }
+        Map<String, Long> newest = store.inTransaction(connection -> SourceVersions.newest(connection, records));
+        List<OutboxRow> current = new ArrayList<>();
+        List<Long> superseded = new ArrayList<>();
+        for (OutboxRow row : rows) {
+            List<BrevoCommand> kept = row.commands().stream().filter(c -> {
+                Long version = c.versionMillis();
+                Long stored = c.sourceId() == null ? null : newest.get(SourceVersions.key(c.source(), c.sourceId()));
+                return version == null || stored == null || version >= stored;
+            }).toList();
+            if (kept.isEmpty()) {
+                superseded.add(row.id());
+            } else {
+                current.add(kept.size() == row.commands().size() ? row
+                        : new OutboxRow(row.id(), row.op(), row.batchKey(), kept, row.attempts(), row.solo()));
+            }
+        }
+        if (!superseded.isEmpty()) {
+            finish(superseded, "superseded");
+            LOG.debug("{} outbox rows superseded by newer versions", superseded.size());
+        }
+        return current;
+    }
+
+    public void markDelivered(Collection<Long> rowIds) {
+        finish(rowIds, "delivered");
+    }
+
+    private void finish(Collection<Long> rowIds, String status) {
+        long now = System.currentTimeMillis();
+        store.inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE outbox SET status = ?, done_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?")) {
+                for (long id : rowIds) {
+                    update.setString(1, status);
+                    update.setLong(2, now);
+                    update.setLong(3, id);
+                    update.addBatch();
+                }
+                update.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** Puts a row back for a later attempt; {@code countAttempt} is false when it was only held (circuit open). */
+    public void reschedule(OutboxRow row, long notBefore, String error, boolean countAttempt, boolean solo) {
+        store.inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE outbox SET attempts = attempts + ?, next_attempt_at = ?, last_error = ?, solo = ?, "
+                            + "lease_owner = NULL, lease_until = NULL WHERE id = ?")) {
+                update.setInt(1, countAttempt ? 1 : 0);
+                update.setLong(2, notBefore);
+                update.setString(3, error == null ? null : error.substring(0, Math.min(1000, error.length())));
+                update.setBoolean(4, solo || row.solo());
+                update.setLong(5, row.id());
+                update.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Moves every command of a row to the dead letters with Brevo's reason, and closes the row. */
+    public void deadLetter(OutboxRow row, String code, String message, Integer httpStatus) {
+        long now = System.currentTimeMillis();
+        store.inTransaction(connection -> {
+            for (BrevoCommand command : row.commands()) {
+                DeadLetters.add(connection, DeadLetters.KIND_COMMAND, command.op(), command.source(), command.sourceId(),
+                        writeJson(command), code, message, httpStatus, row.attempts() + 1, now);
+            }
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE outbox SET status = 'dead', done_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL "
+                            + "WHERE id = ?")) {
+                update.setLong(1, now);
+                update.setString(2, code);
+                update.setLong(3, row.id());
+                update.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Sends dead-lettered commands again: back into the outbox and out of the dead letters, in one transaction. */
+    public int replay(DeadLetters.Filter filter) {
+        long now = System.currentTimeMillis();
+        return store.inTransaction(connection -> {
+            List<DeadLetter> letters = DeadLetters.select(connection, filter, true).stream()
+                    .filter(letter -> DeadLetters.KIND_COMMAND.equals(letter.kind())).toList();
+            for (DeadLetter letter : letters) {
+                insertRow(connection, readCommands("[" + letter.body() + "]"), now);
+            }
+            DeadLetters.delete(connection, letters.stream().map(DeadLetter::id).toList());
+            return letters.size();
+        });
+    }
+
+    /** Rows still to deliver: the outbox depth shown by status and metrics. */
+    public long pending() {
+        return store.inTransaction(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM outbox WHERE status = 'pending'");
+                 ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    private static List<BrevoCommand> readCommands(String json) {
+        try {
+            return JSON.readValue(json, COMMAND_LIST);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Corrupt outbox row: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String writeJson(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.tajo.connectors.brevo;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+import io.tajo.connectors.brevo.BrevoOp.RateBucket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brevo's rate limits, one bucket per group Brevo publishes, shared by every connector using this API key.
+ * Calls in a bucket are spaced evenly (never a burst over the limit), and a bucket pauses until Brevo's
+ * {@code x-sib-ratelimit-reset} when Brevo says it is exhausted or answers 429.
+ */
+public class BrevoRateBuckets {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrevoRateBuckets.class);
+
+    private final Map<RateBucket, Bucket> buckets = new EnumMap<>(RateBucket.class);
+    private Duration maxReset = Duration.ofHours(1);
+
+    public BrevoRateBuckets() {
+        setContacts("10/s");
+        setEvents("10/s");
+        setOrders("5/s");
+        setProducts("2/s");
+        setOther("100/h");
+    }
+
+    public void setContacts(String rate) { buckets.put(RateBucket.CONTACTS, new Bucket(rate)); }
+    public void setEvents(String rate) { buckets.put(RateBucket.EVENTS, new Bucket(rate)); }
+    public void setOrders(String rate) { buckets.put(RateBucket.ORDERS, new Bucket(rate)); }
+    public void setProducts(String rate) { buckets.put(RateBucket.PRODUCTS, new Bucket(rate)); }
+    public void setOther(String rate) { buckets.put(RateBucket.OTHER, new Bucket(rate)); }
+
+    /** Longest pause a reset value may impose: a larger or unreadable one is capped here. */
+    public void setMaxReset(String maxReset) { this.maxReset = Duration.parse(maxReset); }
+
+    /** Waits until the request's bucket may send one more call. */
+    public void acquire(BrevoRequest request) throws InterruptedException {
+        long wait = buckets.get(request.bucket()).reserve(System.nanoTime());
+        if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+    }
+
+    /**
+     * Reads Brevo's rate-limit headers off an answer: on 429, or when none remain, the bucket waits for the
+     * reset. Returns the pause imposed, in milliseconds (0 when none).
+     */
+    public long observe(RateBucket bucket, int status, Object remaining, Object reset) {
+        boolean exhausted = status == 429 || "0".equals(String.valueOf(remaining).trim());
+        if (!exhausted) {
+            return 0;
+        }
+        long pauseMillis = resetMillis(reset);
+        buckets.get(bucket).pauseFor(pauseMillis, System.nanoTime());
+        LOG.info("Brevo rate limit reached for {}: pausing {} ms", bucket.name().toLowerCase(Locale.ROOT), pauseMillis);
+        return pauseMillis;
+    }
+
+    /**
+     * Brevo sends the reset as seconds to wait; read it defensively: a missing or unreadable value waits one
+     * second, an epoch timestamp is turned into a wait, and nothing waits longer than {@code maxReset}.
+     */
+    long resetMillis(Object reset) {
+        double seconds;
+        try {
+            seconds = Double.parseDouble(String.valueOf(reset).trim());
+        } catch (NumberFormatException e) {
+            seconds = 1;
+        }
+        if (seconds > 1_000_000_000d) {
+            seconds = seconds - System.currentTimeMillis() / 1000d;
+        }
+        long millis = (long) Math.ceil(seconds * 1000);
+        return Math.max(100, Math.min(millis, maxReset.toMillis()));
+    }
+
+    /** Evenly spaced slots: a call takes the next free slot, at least one interval after the previous. */
+    private static final class Bucket {
+        private final long intervalNanos;
+        private long nextFree;
+
+        Bucket(String rate) {
+            this.intervalNanos = parse(rate);
+            this.nextFree = System.nanoTime();
+        }
+
+        synchronized long reserve(long now) {
+            long slot = Math.max(now, nextFree);
+            nextFree = slot + intervalNanos;
+            return slot - now;
+        }
+
+        synchronized void pauseFor(long millis, long now) {
+            nextFree = Math.max(nextFree, now + millis * 1_000_000);
+        }
+
+        /** "10/s", "100/h", "300/m": calls per second, minute or hour. */
+        private static long parse(String rate) {
+            String[] parts = rate.trim().split("/");
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("Rate '" + rate + "' must look like 10/s, 300/m or 100/h");
+            }
+            long calls = Long.parseLong(parts[0].trim());
+            Duration period = switch (parts[1].trim()) {
+                case "s" -> Duration.ofSeconds(1);
+                case "m" -> Duration.ofMinutes(1);
+                case "h" -> Duration.ofHours(1);
+                default -> throw new IllegalArgumentException("Rate '" + rate + "' must be per s, m or h");
+            };
+            if (calls <= 0) {
+                throw new IllegalArgumentException("Rate '" + rate + "' must allow at least one call");
+            }
+            return period.toNanos() / calls;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.tajo.connectors.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+import io.tajo.connectors.TajoEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code tajo} command line. Exit codes: 0 ok, 1 failure, 2 usage. */
+@Command(name = "tajo", mixinStandardHelpOptions = true, version = "tajo-connectors 0.1.0",
+        description = "Keeps Brevo in step with Shopify, HubSpot and Stripe. With no command, runs the service.",
+        subcommands = {RunCommand.class, DlqCommand.class})
+public class TajoCli implements Callable<Integer> {
+
+    @Option(names = "--verbose", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
+    boolean verbose;
+
+    final TajoEnvironment environment;
+    final PrintStream out;
+
+    TajoCli(TajoEnvironment environment, PrintStream out) {
+        this.environment = environment;
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        return new RunCommand(this).call();
+    }
+
+    public static int execute(TajoEnvironment environment, PrintStream out, PrintStream err, String... args) {
+        TajoCli cli = new TajoCli(environment, out);
+        CommandLine commandLine = new CommandLine(cli, new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                for (var constructor : type.getDeclaredConstructors()) {
+                    if (constructor.getParameterCount() == 1 && constructor.getParameterTypes()[0] == TajoCli.class) {
+                        return type.cast(constructor.newInstance(cli));
+                    }
+                }
+                return CommandLine.defaultFactory().create(type);
+            }
+        });
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        commandLine.setParameterExceptionHandler((ex, arguments) -> {
+            err.println("tajo: " + ex.getMessage() + " (see: tajo " + ex.getCommandLine().getCommandName() + " --help)");
+            return 2;
+        });
+        commandLine.setExecutionExceptionHandler((ex, line, parseResult) -> {
+            if (ex instanceof UsageException) {
+                err.println("tajo: " + ex.getMessage());
+                return 2;
+            }
+            err.println("tajo: " + oneLine(ex));
+            if (cli.verbose) {
+                ex.printStackTrace(err);
+            }
+            return 1;
+        });
+        return commandLine.execute(args);
+    }
+
+    private static String oneLine(Throwable error) {
+        Throwable cause = error;
+        while (cause.getMessage() == null && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return message.lines().findFirst().orElse(message);
+    }
+
+    /** A command used the wrong way: exit code 2 and a line that says how to use it. */
+    static class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

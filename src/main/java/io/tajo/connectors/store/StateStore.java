@@ -1,0 +1,144 @@
+package io.tajo.connectors.store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one JDBC store of everything the service must not forget: an H2 file under the data directory by
+ * default, PostgreSQL when {@code TAJO_STATE_URL} points at one. Migrated by Flyway on start.
+ */
+public class StateStore implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
+
+    private String url = "";
+    private String user = "";
+    private String password = "";
+    private String dataDir = "data";
+    private int maxPoolSize = 10;
+    private HikariDataSource dataSource;
+
+    public void setUrl(String url) { this.url = url == null ? "" : url.trim(); }
+    public void setUser(String user) { this.user = user; }
+    public void setPassword(String password) { this.password = password; }
+    public void setDataDir(String dataDir) { this.dataDir = dataDir; }
+    public void setMaxPoolSize(int maxPoolSize) { this.maxPoolSize = maxPoolSize; }
+
+    public String getDataDir() { return dataDir; }
+
+    /** Opens the pool and brings the schema up to date. */
+    public synchronized void start() {
+        if (dataSource != null) {
+            return;
+        }
+        String jdbcUrl = url.isEmpty() ? embeddedUrl() : url;
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("tajo-state");
+        config.setJdbcUrl(jdbcUrl);
+        if (user != null && !user.isBlank()) {
+            config.setUsername(user);
+        } else if (isEmbedded(jdbcUrl)) {
+            config.setUsername("sa");
+        }
+        if (password != null && !password.isBlank()) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(maxPoolSize);
+        config.setAutoCommit(true);
+        config.setConnectionTimeout(5_000);
+        config.setInitializationFailTimeout(-1);
+        dataSource = new HikariDataSource(config);
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        LOG.info("State store ready: {}", describe(jdbcUrl));
+    }
+
+    /**
+     * H2 in PostgreSQL mode so the same SQL (ON CONFLICT DO NOTHING, SKIP LOCKED) runs on both stores.
+     * WRITE_DELAY=0: a commit reaches the file before the call returns, so a kill -9 loses no acknowledged
+     * row (H2's default lets it lag up to a second). AUTO_SERVER lets the CLI open the store while the
+     * service runs.
+     */
+    private String embeddedUrl() {
+        Path dir = Path.of(dataDir).toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Cannot create the data directory " + dir + ": " + e.getMessage()
+                    + " (set TAJO_DATA_DIR to a writable directory)", e);
+        }
+        return "jdbc:h2:file:" + dir.resolve("tajo") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
+                + ";DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;AUTO_SERVER=TRUE";
+    }
+
+    private static boolean isEmbedded(String jdbcUrl) {
+        return jdbcUrl.startsWith("jdbc:h2:");
+    }
+
+    private static String describe(String jdbcUrl) {
+        int params = jdbcUrl.indexOf(';');
+        String shown = params < 0 ? jdbcUrl : jdbcUrl.substring(0, params);
+        int query = shown.indexOf('?');
+        return query < 0 ? shown : shown.substring(0, query);
+    }
+
+    public DataSource dataSource() {
+        if (dataSource == null) {
+            throw new IllegalStateException("State store is not started");
+        }
+        return dataSource;
+    }
+
+    /** Runs work in one transaction: committed when it returns, rolled back when it throws. */
+    public <T> T inTransaction(SqlWork<T> work) {
+        try (Connection connection = dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StateStoreException(e);
+        }
+    }
+
+    /** True when a connection can be had and answers: what the health check reports. */
+    public boolean isAvailable() {
+        if (dataSource == null || dataSource.isClosed()) {
+            return false;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (dataSource != null) {
+            dataSource.close();
+            dataSource = null;
+        }
+    }
+
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+}
