@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,10 +132,10 @@ public class BrevoDispatch {
     /** Settles the rows of the call just made from Brevo's answer, or from the failure that stood in for one. */
     public void recordOutcome(Exchange exchange) {
         BrevoRequest request = exchange.getProperty(REQUEST, BrevoRequest.class);
-        Message message = exchange.getMessage();
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (failure != null) {
-            if (failure instanceof CallNotPermittedException) {
+        if (Boolean.FALSE.equals(exchange.getProperty(ExchangePropertyKey.CIRCUIT_BREAKER_RESPONSE_SUCCESSFUL_EXECUTION))) {
+            Throwable failure = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
+            if (failure == null || failure instanceof CallNotPermittedException) {
+                // the circuit is open: hold the rows without spending their attempts
                 long until = System.currentTimeMillis() + circuitOpenHold.toMillis();
                 request.rows().forEach(row -> outbox.reschedule(row, until, "circuit open", false, false));
                 LOG.debug("Circuit open: held {} rows", request.rows().size());
@@ -143,6 +144,7 @@ public class BrevoDispatch {
             }
             return;
         }
+        Message message = exchange.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         long pause = rateBuckets.observe(request.bucket(), status,
                 message.getHeader("x-sib-ratelimit-remaining"), message.getHeader("x-sib-ratelimit-reset"));
@@ -155,6 +157,8 @@ public class BrevoDispatch {
         } else if (status == 401 || status == 403) {
             LOG.error("Brevo refused the API key ({}): check BREVO_API_KEY; rows stay in the outbox", status);
             retryLater(request, "Brevo answered " + status + ": check BREVO_API_KEY");
+        } else if (status < 400 || status >= 500) {
+            retryLater(request, "no usable answer from Brevo (status " + status + ")");
         } else if (request.rows().size() > 1) {
             // one bad command spoils a batch: send each row alone so the answer names the culprit
             long now = System.currentTimeMillis();

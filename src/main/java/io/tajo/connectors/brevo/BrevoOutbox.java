@@ -38,6 +38,8 @@ public class BrevoOutbox {
     public static final String IDEMPOTENCY_KEY = "tajoIdempotencyKey";
     /** Exchange property: a {@link SyncCheckpoint} to commit with the page's commands. */
     public static final String CHECKPOINT = "tajoCheckpoint";
+    /** Exchange property: {@link UnmappedRecord}s to dead-letter in the same transaction. */
+    public static final String UNMAPPED = "tajoUnmapped";
     /** Exchange property set by enqueue: true when the idempotency key was seen before. */
     public static final String DUPLICATE = "tajoDuplicate";
 
@@ -62,17 +64,24 @@ public class BrevoOutbox {
         List<BrevoCommand> commands = commandsOf(exchange.getMessage().getBody());
         String idempotencyKey = exchange.getProperty(IDEMPOTENCY_KEY, String.class);
         SyncCheckpoint checkpoint = exchange.getProperty(CHECKPOINT, SyncCheckpoint.class);
-        EnqueueResult result = enqueue(commands, idempotencyKey, checkpoint);
+        @SuppressWarnings("unchecked")
+        List<UnmappedRecord> unmapped = exchange.getProperty(UNMAPPED, List.of(), List.class);
+        EnqueueResult result = enqueue(commands, unmapped, idempotencyKey, checkpoint);
         exchange.setProperty(DUPLICATE, result.duplicate());
         exchange.getMessage().setBody(result);
         return result;
     }
 
-    public EnqueueResult enqueue(List<BrevoCommand> commands, String idempotencyKey, SyncCheckpoint checkpoint) {
+    public EnqueueResult enqueue(List<BrevoCommand> commands, List<UnmappedRecord> unmapped, String idempotencyKey,
+                                 SyncCheckpoint checkpoint) {
         long now = System.currentTimeMillis();
         EnqueueResult result = store.inTransaction(connection -> {
             if (idempotencyKey != null && !acceptKey(connection, idempotencyKey, now)) {
                 return EnqueueResult.ofDuplicate();
+            }
+            for (UnmappedRecord record : unmapped) {
+                DeadLetters.add(connection, DeadLetters.KIND_RECORD, null, record.source(), record.sourceId(), record.record(),
+                        "mapping_failed", record.reason(), null, 0, now);
             }
             int stale = 0;
             int invalid = 0;
@@ -107,7 +116,7 @@ public class BrevoOutbox {
             if (checkpoint != null) {
                 checkpoint.save(connection, now);
             }
-            return new EnqueueResult(false, rows, commands.size() - stale - invalid, stale, invalid);
+            return new EnqueueResult(false, rows, commands.size() - stale - invalid, stale, invalid + unmapped.size());
         });
         LOG.debug("Enqueued {}", result);
         return result;

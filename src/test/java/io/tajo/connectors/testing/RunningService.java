@@ -15,6 +15,9 @@ import org.apache.camel.ProducerTemplate;
 /** The service started in this JVM exactly as {@code tajo run} starts it, with its own environment variables. */
 public final class RunningService implements AutoCloseable {
 
+    /** The service's own routes plus the test entry points of src/test/resources/test-routes. */
+    public static final String TEST_ROUTES = "file:routes/*.camel.yaml,file:src/test/resources/test-routes/*.camel.yaml";
+
     private final TajoService service;
     private final Map<String, String> environment;
     private final ProducerTemplate template;
@@ -35,6 +38,7 @@ public final class RunningService implements AutoCloseable {
             env.put("BREVO_API_KEY", BrevoStub.API_KEY);
             env.put("BREVO_BASE_URL", brevo.baseUrl());
         }
+        env.put("TAJO_ROUTES", TEST_ROUTES);
         env.put("BREVO_DISPATCH_POLL_MS", "50");
         env.put("BREVO_RETRY_INITIAL_DELAY", "PT0.1S");
         env.put("BREVO_RETRY_MAX_DELAY", "PT1S");

@@ -1,0 +1,77 @@
+package io.tajo.connectors.mapping;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tajo.connectors.brevo.BrevoCommand;
+import io.tajo.connectors.brevo.BrevoOutbox;
+import io.tajo.connectors.brevo.UnmappedRecord;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Platform records to {@code upsertContact} commands through {@code mappings/<connector>.yaml}. A record
+ * that cannot be mapped is set aside in {@link #UNMAPPED}, which {@code direct:brevo} dead-letters with the
+ * reason in the same transaction as the others' commands; the others go on.
+ */
+public class ContactMapper {
+
+    /** Exchange property: the connector whose mapping file applies (shopify, stripe, ...). */
+    public static final String CONNECTOR = "tajoConnector";
+    /** Exchange property: the section of that file (customers, ...). */
+    public static final String RESOURCE = "tajoResource";
+    /** Exchange property set here: the {@link UnmappedRecord}s of the body. */
+    public static final String UNMAPPED = BrevoOutbox.UNMAPPED;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContactMapper.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private String dir = "mappings";
+    private String attributeTypes = "";
+    private String defaultPhoneRegion = "US";
+    private Mappings mappings;
+
+    public void setDir(String dir) { this.dir = dir; }
+    public void setAttributeTypes(String attributeTypes) { this.attributeTypes = attributeTypes; }
+    public void setDefaultPhoneRegion(String defaultPhoneRegion) { this.defaultPhoneRegion = defaultPhoneRegion; }
+
+    /** Loads and checks every mapping file: a broken one stops start-up with its file and line. */
+    public void start() {
+        mappings = Mappings.load(Path.of(dir), BrevoAttributeTypes.parse(attributeTypes), defaultPhoneRegion);
+        LOG.info("Mappings loaded for {}", mappings.connectors().isEmpty() ? "no connector" : mappings.connectors());
+    }
+
+    /** Body: one record or an array of them. Returns their commands, for {@code direct:brevo}. */
+    public List<BrevoCommand> toContactCommands(Exchange exchange) {
+        String connector = exchange.getProperty(CONNECTOR, String.class);
+        String resource = exchange.getProperty(RESOURCE, String.class);
+        JsonNode body = JSON.valueToTree(exchange.getMessage().getBody(JsonNode.class));
+        ResourceMapping mapping = mappings.resource(connector, resource);
+        Object listId = mapping.settings().get("list_id");
+        List<BrevoCommand> commands = new ArrayList<>();
+        List<UnmappedRecord> unmapped = new ArrayList<>();
+        for (JsonNode record : body.isArray() ? body : List.of(body)) {
+            String sourceId = record.hasNonNull("id") ? resource + "/" + record.get("id").asText() : null;
+            try {
+                MappedContact contact = mapping.map(record);
+                ObjectNode payload = JSON.createObjectNode();
+                payload.set("attributes", JSON.valueToTree(contact.attributes()));
+                if (listId != null) {
+                    payload.putArray("listIds").add(Long.parseLong(listId.toString()));
+                }
+                commands.add(new BrevoCommand("upsertContact", contact.email(), payload, connector, sourceId,
+                        record.get("updated_at"), null));
+            } catch (MappingException e) {
+                unmapped.add(new UnmappedRecord(connector, sourceId, record.toString(), e.getMessage()));
+                LOG.info("{} record {} not mapped: {}", connector, sourceId, e.getMessage());
+            }
+        }
+        exchange.setProperty(UNMAPPED, unmapped);
+        return commands;
+    }
+}
