@@ -51,13 +51,32 @@ public class BrevoOutbox {
     private final AtomicLong claims = new AtomicLong();
     private StateStore store;
     private Duration idempotencyRetention = Duration.ofDays(7);
-    private Duration lease = Duration.ofMinutes(5);
+    private Duration lease = Duration.ofMinutes(2);
 
     public void setStore(StateStore store) { this.store = store; }
     public void setIdempotencyRetention(String retention) { this.idempotencyRetention = Duration.parse(retention); }
     public void setLease(String lease) { this.lease = Duration.parse(lease); }
 
     public StateStore store() { return store; }
+
+    /**
+     * On an embedded store this node is the only one: rows leased by its previous life (killed mid-round)
+     * are taken back at once instead of when their lease runs out.
+     */
+    public void start() {
+        if (!store.isEmbedded()) {
+            return;
+        }
+        int released = store.inTransaction(connection -> {
+            try (PreparedStatement release = connection.prepareStatement(
+                    "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE status = 'pending' AND lease_owner IS NOT NULL")) {
+                return release.executeUpdate();
+            }
+        });
+        if (released > 0) {
+            LOG.info("Took back {} outbox rows leased before the last stop", released);
+        }
+    }
 
     /** Entry of {@code direct:brevo}: body is one command or a list of them (objects, maps or JSON). */
     public EnqueueResult enqueue(Exchange exchange) {

@@ -84,6 +84,11 @@ public class StateStore implements AutoCloseable {
         return jdbcUrl.startsWith("jdbc:h2:");
     }
 
+    /** True for the H2 file under the data directory: one node owns it, so no other node holds its rows. */
+    public boolean isEmbedded() {
+        return url.isEmpty() || isEmbedded(url);
+    }
+
     private static String describe(String jdbcUrl) {
         int params = jdbcUrl.indexOf(';');
         String shown = params < 0 ? jdbcUrl : jdbcUrl.substring(0, params);
@@ -134,6 +139,7 @@ public class StateStore implements AutoCloseable {
         if (dataSource != null) {
             dataSource.close();
             dataSource = null;
+            LOG.info("State store closed");
         }
     }
 
