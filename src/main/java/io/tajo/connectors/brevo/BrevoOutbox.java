@@ -52,10 +52,12 @@ public class BrevoOutbox {
     private StateStore store;
     private Duration idempotencyRetention = Duration.ofDays(7);
     private Duration lease = Duration.ofMinutes(2);
+    private Duration doneRetention = Duration.ofDays(7);
 
     public void setStore(StateStore store) { this.store = store; }
     public void setIdempotencyRetention(String retention) { this.idempotencyRetention = Duration.parse(retention); }
     public void setLease(String lease) { this.lease = Duration.parse(lease); }
+    public void setDoneRetention(String retention) { this.doneRetention = Duration.parse(retention); }
 
     public StateStore store() { return store; }
 
@@ -317,6 +319,24 @@ public class BrevoOutbox {
             }
             DeadLetters.delete(connection, letters.stream().map(DeadLetter::id).toList());
             return letters.size();
+        });
+    }
+
+    /** Housekeeping: forgets expired delivery ids and finished rows past their retention, so the store stays small. */
+    public String purgeExpired() {
+        long now = System.currentTimeMillis();
+        return store.inTransaction(connection -> {
+            int keys;
+            int rows;
+            try (PreparedStatement deleteKeys = connection.prepareStatement("DELETE FROM idempotency_key WHERE expires_at < ?");
+                 PreparedStatement deleteRows = connection.prepareStatement(
+                         "DELETE FROM outbox WHERE status <> 'pending' AND done_at < ?")) {
+                deleteKeys.setLong(1, now);
+                keys = deleteKeys.executeUpdate();
+                deleteRows.setLong(1, now - doneRetention.toMillis());
+                rows = deleteRows.executeUpdate();
+            }
+            return "removed " + keys + " expired idempotency keys and " + rows + " finished outbox rows";
         });
     }
 

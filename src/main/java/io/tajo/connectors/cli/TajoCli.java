@@ -64,12 +64,19 @@ public class TajoCli implements Callable<Integer> {
         return commandLine.execute(args);
     }
 
-    private static String oneLine(Throwable error) {
-        Throwable cause = error;
-        while (cause.getMessage() == null && cause.getCause() != null) {
-            cause = cause.getCause();
+    /** The error's own message and, when deeper, the root cause's: what went wrong and why, on one line. */
+    static String oneLine(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
         }
-        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        String top = firstLine(error);
+        String cause = firstLine(root);
+        return root == error || top.contains(cause) ? top : top + ": " + cause;
+    }
+
+    private static String firstLine(Throwable error) {
+        String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
         return message.lines().findFirst().orElse(message);
     }
 
