@@ -140,7 +140,8 @@ public class BrevoDispatch {
                 request.rows().forEach(row -> outbox.reschedule(row, until, "circuit open", false, false));
                 LOG.debug("Circuit open: held {} rows", request.rows().size());
             } else {
-                retryLater(request, failure.getMessage());
+                retryLater(request, failure.getMessage(), failure instanceof BrevoUnavailableException unavailable
+                        ? "HTTP " + unavailable.status() : failure.getClass().getSimpleName());
             }
             return;
         }
@@ -150,15 +151,15 @@ public class BrevoDispatch {
                 message.getHeader("x-sib-ratelimit-remaining"), message.getHeader("x-sib-ratelimit-reset"));
         if (status >= 200 && status < 300 || status == 404 && "DELETE".equals(request.method())) {
             outbox.markDelivered(request.rows().stream().map(OutboxRow::id).toList());
-            LOG.debug("Delivered {} commands with {} {}", request.commandCount(), request.method(), request.path());
+            LOG.debug("Delivered {} {} commands", request.commandCount(), request.rows().get(0).op().wireName());
         } else if (status == 429) {
             long until = System.currentTimeMillis() + pause;
             request.rows().forEach(row -> outbox.reschedule(row, until, "429 rate limited", false, false));
         } else if (status == 401 || status == 403) {
             LOG.error("Brevo refused the API key ({}): check BREVO_API_KEY; rows stay in the outbox", status);
-            retryLater(request, "Brevo answered " + status + ": check BREVO_API_KEY");
+            retryLater(request, "Brevo answered " + status + ": check BREVO_API_KEY", "HTTP " + status);
         } else if (status < 400 || status >= 500) {
-            retryLater(request, "no usable answer from Brevo (status " + status + ")");
+            retryLater(request, "no usable answer from Brevo (status " + status + ")", "HTTP " + status);
         } else if (request.rows().size() > 1) {
             // one bad command spoils a batch: send each row alone so the answer names the culprit
             long now = System.currentTimeMillis();
@@ -170,17 +171,21 @@ public class BrevoDispatch {
         }
     }
 
-    private void retryLater(BrevoRequest request, String error) {
+    /**
+     * Retries the rows later with backoff, or dead-letters those out of attempts. {@code error} is kept with
+     * the rows; the log gets only {@code reason}, since an error text may carry a request URL with an email.
+     */
+    private void retryLater(BrevoRequest request, String error, String reason) {
         long now = System.currentTimeMillis();
         for (OutboxRow row : request.rows()) {
             if (row.attempts() + 1 >= maxAttempts) {
                 outbox.deadLetter(row, "retries_exhausted", error, null);
-                LOG.warn("Outbox row {} dead-lettered after {} attempts: {}", row.id(), row.attempts() + 1, error);
+                LOG.warn("Outbox row {} dead-lettered after {} attempts ({})", row.id(), row.attempts() + 1, reason);
             } else {
                 outbox.reschedule(row, now + backoff(row.attempts()), error, true, false);
             }
         }
-        LOG.info("Brevo unavailable ({}): {} rows retried later", error, request.rows().size());
+        LOG.info("Brevo unavailable ({}): {} rows retried later", reason, request.rows().size());
     }
 
     /** Exponential backoff with jitter: half the delay fixed, half random, capped. */
