@@ -20,7 +20,7 @@ CREATE TABLE outbox (
     created_at      BIGINT       NOT NULL,
     done_at         BIGINT
 );
-CREATE INDEX outbox_due ON outbox (status, next_attempt_at, id);
+CREATE INDEX outbox_pending ON outbox (status, id);
 
 -- Commands Brevo refused for good (or that could not be mapped), kept with the reason for `tajo dlq`.
 CREATE TABLE dead_letter (

@@ -190,18 +190,32 @@ public class BrevoOutbox {
         long now = System.currentTimeMillis();
         String owner = nodeId + "#" + claims.incrementAndGet();
         return store.inTransaction(connection -> {
-            try (PreparedStatement claim = connection.prepareStatement(
-                    "UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id IN ("
-                            + "SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? "
-                            + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)")) {
-                claim.setString(1, owner);
-                claim.setLong(2, now + lease.toMillis());
-                claim.setLong(3, now);
-                claim.setLong(4, now);
-                claim.setInt(5, limit);
-                if (claim.executeUpdate() == 0) {
-                    return List.of();
+            // pick the due rows first, then lease exactly those: one pass over the pending rows in id order
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement due = connection.prepareStatement(
+                    "SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? "
+                            + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                due.setLong(1, now);
+                due.setLong(2, now);
+                due.setInt(3, limit);
+                try (ResultSet rs = due.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
                 }
+            }
+            if (ids.isEmpty()) {
+                return List.of();
+            }
+            try (PreparedStatement lease = connection.prepareStatement(
+                    "UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ?")) {
+                for (long id : ids) {
+                    lease.setString(1, owner);
+                    lease.setLong(2, now + this.lease.toMillis());
+                    lease.setLong(3, id);
+                    lease.addBatch();
+                }
+                lease.executeBatch();
             }
             List<OutboxRow> rows = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement(

@@ -64,9 +64,12 @@ public class StateStore implements AutoCloseable {
 
     /**
      * H2 in PostgreSQL mode so the same SQL (ON CONFLICT DO NOTHING, SKIP LOCKED) runs on both stores.
-     * WRITE_DELAY=0: a commit reaches the file before the call returns, so a kill -9 loses no acknowledged
-     * row (H2's default lets it lag up to a second). AUTO_SERVER lets the CLI open the store while the
-     * service runs.
+     * WRITE_DELAY=0: a commit reaches the file (the OS) before the call returns, so a kill -9 loses no
+     * acknowledged row (H2's default lets it lag up to half a second). RETENTION_TIME=1000: with a write per
+     * commit, H2's default 45 s retention of old chunks grows the file by ~20 KB per commit (GBs under load);
+     * one second keeps it to tens of MB, and a killed process loses nothing (the OS holds every write); for
+     * power-loss durability use PostgreSQL. (0 is not safe: concurrent readers then lose their chunks.)
+     * AUTO_SERVER lets the CLI open the store while the service runs.
      */
     private String embeddedUrl() {
         Path dir = Path.of(dataDir).toAbsolutePath().normalize();
@@ -77,7 +80,7 @@ public class StateStore implements AutoCloseable {
                     + " (set TAJO_DATA_DIR to a writable directory)", e);
         }
         return "jdbc:h2:file:" + dir.resolve("tajo") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
-                + ";DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;AUTO_SERVER=TRUE";
+                + ";DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;RETENTION_TIME=1000;AUTO_SERVER=TRUE";
     }
 
     private static boolean isEmbedded(String jdbcUrl) {

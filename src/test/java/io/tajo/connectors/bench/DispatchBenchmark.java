@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class DispatchBenchmark {
 
-    private static final int BATCHABLE = 20_000;
-    private static final int SOLO = 5_000;
+    private static final int BATCHABLE = Integer.getInteger("bench.batchable", 20_000);
+    private static final int SOLO = Integer.getInteger("bench.solo", 5_000);
 
     private static Map<String, String> unthrottled(Path dataDir, BrevoStub brevo) {
         Map<String, String> env = RunningService.environment(dataDir, brevo);
@@ -62,6 +62,7 @@ class DispatchBenchmark {
             System.out.printf("BENCH dispatch, %d contacts without a list (POST /contacts each): delivered in %.2f s = %.0f commands/s, "
                             + "%d Brevo calls%n",
                     SOLO, seconds(start, drained), SOLO / seconds(start, drained), brevo.requests().size());
+            System.out.printf("BENCH store file after the run: %.1f MB%n", Files.size(dataDir.resolve("tajo.mv.db")) / 1e6);
         }
     }
 
