@@ -54,6 +54,7 @@ class HousekeepingTest {
                         && count(service, "outbox WHERE status = 'delivered'") == 0);
                 assertThat(count(service, "outbox WHERE status = 'pending'")).as("undelivered rows are never removed").isEqualTo(1);
             }
+            brevo.assertAllRequestsValid();
         }
     }
 }

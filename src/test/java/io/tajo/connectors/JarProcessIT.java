@@ -136,6 +136,7 @@ class JarProcessIT {
                     .map(r -> BrevoStub.body(r).get("email").asText()).toList();
             System.out.println("kill -9: " + acknowledged.size() + " acknowledged, " + all.size() + " sent, "
                     + (all.size() - new HashSet<>(all).size()) + " sent twice (in flight at the kill)");
+            brevo.assertAllRequestsValid();
         }
     }
 }
