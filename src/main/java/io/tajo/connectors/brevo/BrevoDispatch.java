@@ -149,7 +149,7 @@ public class BrevoDispatch {
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         long pause = rateBuckets.observe(request.bucket(), status,
                 message.getHeader("x-sib-ratelimit-remaining"), message.getHeader("x-sib-ratelimit-reset"));
-        if (status >= 200 && status < 300 || status == 404 && "DELETE".equals(request.method())) {
+        if (status >= 200 && status < 300 || status == 404 && request.rows().get(0).op() == BrevoOp.DELETE_CONTACT) {
             outbox.markDelivered(request.rows().stream().map(OutboxRow::id).toList());
             LOG.debug("Delivered {} {} commands", request.commandCount(), request.rows().get(0).op().wireName());
         } else if (status == 429) {

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tajo.connectors.store.DeadLetters;
 import io.tajo.connectors.store.DeadLetters.DeadLetter;
+import io.tajo.connectors.store.SourceContacts;
 import io.tajo.connectors.store.SourceVersions;
 import io.tajo.connectors.store.StateStore;
 import io.tajo.connectors.store.SyncCheckpoint;
@@ -121,6 +122,9 @@ public class BrevoOutbox {
                         && !SourceVersions.advance(connection, command.source(), command.sourceId(), version)) {
                     stale++;
                     continue;
+                }
+                if (command.brevoOp() == BrevoOp.UPSERT_CONTACT && command.sourceId() != null) {
+                    SourceContacts.remember(connection, command.source(), command.sourceId(), command.identifier(), now);
                 }
                 String batchKey = command.batchKey();
                 String group = command.op() + "|" + (batchKey == null ? "solo:" + groups.size() : batchKey);

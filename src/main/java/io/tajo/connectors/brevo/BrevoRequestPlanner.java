@@ -142,9 +142,14 @@ public class BrevoRequestPlanner {
                 body.put("updateEnabled", true);
                 yield new BrevoRequest(op.bucket(), "POST", "/contacts", null, body, List.of(row));
             }
-            case DELETE_CONTACT -> new BrevoRequest(op.bucket(), "DELETE",
-                    "/contacts/" + URLEncoder.encode(command.identifier(), StandardCharsets.UTF_8), "identifierType=email_id",
-                    null, List.of(row));
+            case DELETE_CONTACT -> {
+                String path = "/contacts/" + URLEncoder.encode(command.identifier(), StandardCharsets.UTF_8);
+                // soft: the contact stays and only leaves the given lists
+                yield payload.has("unlinkListIds")
+                        ? new BrevoRequest(op.bucket(), "PUT", path, "identifierType=email_id",
+                                NODES.objectNode().set("unlinkListIds", payload.get("unlinkListIds")), List.of(row))
+                        : new BrevoRequest(op.bucket(), "DELETE", path, "identifierType=email_id", null, List.of(row));
+            }
             case ADD_TO_LIST -> batch(op, List.of(row));
             case TRACK_EVENT -> {
                 ObjectNode body = NODES.objectNode().put("event_name", payload.get("event_name").asText());

@@ -3,6 +3,7 @@ package io.tajo.connectors.mapping;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,6 +45,11 @@ public class ContactMapper {
     public void start() {
         mappings = Mappings.load(Path.of(dir), BrevoAttributeTypes.parse(attributeTypes), defaultPhoneRegion);
         LOG.info("Mappings loaded for {}", mappings.connectors().isEmpty() ? "no connector" : mappings.connectors());
+    }
+
+    /** A mapping section's settings (list_id, delete_behavior, ...); empty when the connector has no such section. */
+    public Map<String, Object> settings(String connector, String resource) {
+        return mappings.connectors().contains(connector) ? mappings.resource(connector, resource).settings() : Map.of();
     }
 
     /** Body: one record or an array of them. Returns their commands, for {@code direct:brevo}. */

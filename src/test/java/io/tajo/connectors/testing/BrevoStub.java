@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
@@ -55,6 +56,7 @@ public final class BrevoStub implements AutoCloseable {
         server.stubFor(post(urlPathEqualTo("/v3/contacts")).willReturn(json(201, "{\"id\":21}")));
         server.stubFor(post(urlPathEqualTo("/v3/contacts/import")).willReturn(json(202, "{\"processId\":78}")));
         server.stubFor(delete(urlPathMatching("/v3/contacts/[^/]+")).willReturn(aResponse().withStatus(204)));
+        server.stubFor(put(urlPathMatching("/v3/contacts/[^/]+")).willReturn(aResponse().withStatus(204)));
         server.stubFor(post(urlPathMatching("/v3/contacts/lists/\\d+/contacts/add"))
                 .willReturn(json(201, "{\"contacts\":{\"success\":[],\"failure\":[]}}")));
         server.stubFor(post(urlPathEqualTo("/v3/events")).willReturn(aResponse().withStatus(204)));

@@ -1,0 +1,71 @@
+package io.tajo.connectors.webhook;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * An HMAC webhook signature: computed over the raw bytes, encoded as base64 or hex, compared in constant
+ * time against every configured secret (the current one and, during a rotation, the previous one).
+ */
+public final class HmacSignature {
+
+    public enum Encoding { BASE64, HEX }
+
+    private final String algorithm;
+    private final Encoding encoding;
+    private final List<byte[]> secrets;
+
+    public HmacSignature(String algorithm, Encoding encoding, String... secrets) {
+        this.algorithm = algorithm;
+        this.encoding = encoding;
+        this.secrets = java.util.Arrays.stream(secrets).filter(Objects::nonNull).filter(s -> !s.isBlank())
+                .map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
+    }
+
+    /** True when at least one secret is configured: without one, nothing can be verified. */
+    public boolean hasSecret() {
+        return !secrets.isEmpty();
+    }
+
+    /** True when {@code provided} is the signature of {@code signed} under any of the secrets. */
+    public boolean matches(byte[] signed, String provided) {
+        if (provided == null || provided.isBlank()) {
+            return false;
+        }
+        byte[] expectedBytes;
+        try {
+            expectedBytes = decode(provided.trim());
+        } catch (IllegalArgumentException notEncodedThatWay) {
+            return false;
+        }
+        boolean match = false;
+        for (byte[] secret : secrets) {
+            // no early exit: every secret costs the same, whichever matches
+            match |= MessageDigest.isEqual(sign(secret, signed), expectedBytes);
+        }
+        return match;
+    }
+
+    private byte[] decode(String provided) {
+        return encoding == Encoding.BASE64 ? Base64.getDecoder().decode(provided) : HexFormat.of().parseHex(provided);
+    }
+
+    private byte[] sign(byte[] secret, byte[] signed) {
+        try {
+            Mac mac = Mac.getInstance(algorithm);
+            mac.init(new SecretKeySpec(secret, algorithm));
+            return mac.doFinal(signed);
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("Cannot compute " + algorithm + ": " + e.getMessage(), e);
+        }
+    }
+}
