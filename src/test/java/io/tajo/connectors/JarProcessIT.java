@@ -19,12 +19,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import io.tajo.connectors.brevo.BrevoOutbox;
 import io.tajo.connectors.store.StateStore;
 import io.tajo.connectors.testing.BrevoStub;
 import io.tajo.connectors.testing.JarProcess;
 import io.tajo.connectors.testing.RunningService;
+import io.tajo.connectors.testing.ShopifyWebhookSender;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +54,49 @@ class JarProcessIT {
             return response.statusCode() == 202;
         } catch (Exception connectionLost) {
             return false;
+        }
+    }
+
+    @Test
+    void everySignedShopifyWebhookAnswered200IsDeliveredAfterAKillDashNine() throws Exception {
+        try (BrevoStub brevo = new BrevoStub()) {
+            Map<String, String> env = environment(dataDir, brevo);
+            env.put("SHOPIFY_API_SECRET", ShopifyWebhookSender.SECRET);
+            Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+            try (JarProcess tajo = JarProcess.start(env, dataDir.resolve("tajo-1.log"))) {
+                tajo.awaitHealthy(Duration.ofSeconds(60));
+                ShopifyWebhookSender shopify = new ShopifyWebhookSender(tajo.url("/webhooks/shopify"));
+                AtomicBoolean sending = new AtomicBoolean(true);
+                AtomicInteger next = new AtomicInteger();
+                ExecutorService senders = Executors.newFixedThreadPool(4);
+                for (int t = 0; t < 4; t++) {
+                    senders.submit(() -> {
+                        while (sending.get()) {
+                            int n = next.getAndIncrement();
+                            ObjectNode customer = ShopifyWebhookSender.fixture("customers-create");
+                            customer.put("id", 1000 + n).put("email", "hook" + n + "@example.com");
+                            try {
+                                if (shopify.deliver("customers/create", customer) == 200) {
+                                    acknowledged.add("hook" + n + "@example.com");
+                                }
+                            } catch (IllegalStateException connectionLost) {
+                                // the kill cut this delivery: Shopify would retry it, and it was not acknowledged
+                            }
+                        }
+                    });
+                }
+                await().until(() -> acknowledged.size() >= 300);
+                tajo.kill();
+                sending.set(false);
+                senders.shutdown();
+            }
+            try (JarProcess tajo = JarProcess.start(env, dataDir.resolve("tajo-2.log"))) {
+                tajo.awaitHealthy(Duration.ofSeconds(60));
+                await().atMost(Duration.ofSeconds(120)).untilAsserted(() ->
+                        assertThat(deliveredEmails(brevo)).containsAll(acknowledged));
+            }
+            System.out.println("kill -9 during signed webhooks: " + acknowledged.size() + " answered 200, all delivered");
+            brevo.assertAllRequestsValid();
         }
     }
 
