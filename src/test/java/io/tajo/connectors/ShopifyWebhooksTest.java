@@ -272,6 +272,14 @@ class ShopifyWebhooksTest {
     }
 
     @Test
+    void withTheStoreUnavailableADeliveryIsAnswered503SoShopifyRetries() throws Exception {
+        start(null);
+        service.store().close();
+        assertThat(shopify.deliver("customers/create", fixture("customers-create"))).isEqualTo(503);
+        assertThat(brevo.requests()).isEmpty();
+    }
+
+    @Test
     void thePreviousSecretIsAcceptedDuringARotation() throws Exception {
         Map<String, String> env = RunningService.environment(dataDir, brevo);
         env.put("SHOPIFY_API_SECRET", "shpss_new_secret");

@@ -101,7 +101,7 @@ public class StateStore implements AutoCloseable {
 
     public DataSource dataSource() {
         if (dataSource == null) {
-            throw new IllegalStateException("State store is not started");
+            throw new StateStoreException("State store unavailable: it is not open");
         }
         return dataSource;
     }

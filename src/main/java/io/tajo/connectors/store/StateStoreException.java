@@ -7,4 +7,8 @@ public class StateStoreException extends RuntimeException {
     public StateStoreException(SQLException cause) {
         super("State store unavailable: " + cause.getMessage(), cause);
     }
+
+    public StateStoreException(String message) {
+        super(message);
+    }
 }
