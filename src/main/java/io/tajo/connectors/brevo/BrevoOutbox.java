@@ -179,6 +179,9 @@ public class BrevoOutbox {
             if (body instanceof BrevoCommand command) {
                 return List.of(command);
             }
+            if (body instanceof List<?> list && list.stream().allMatch(BrevoCommand.class::isInstance)) {
+                return list.stream().map(BrevoCommand.class::cast).toList();
+            }
             JsonNode tree = body instanceof String text ? JSON.readTree(text) : JSON.valueToTree(body);
             if (tree == null || tree.isNull() || tree.isMissingNode()) {
                 throw new InvalidCommandException("direct:brevo needs a Brevo command or a list of them, got nothing");

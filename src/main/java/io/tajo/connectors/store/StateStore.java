@@ -80,7 +80,7 @@ public class StateStore implements AutoCloseable {
                     + " (set TAJO_DATA_DIR to a writable directory)", e);
         }
         return "jdbc:h2:file:" + dir.resolve("tajo") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
-                + ";DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;RETENTION_TIME=1000;AUTO_SERVER=TRUE";
+                + ";DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;RETENTION_TIME=1000;QUERY_CACHE_SIZE=64;AUTO_SERVER=TRUE";
     }
 
     private static boolean isEmbedded(String jdbcUrl) {
