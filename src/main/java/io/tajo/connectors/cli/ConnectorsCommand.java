@@ -46,7 +46,7 @@ class ConnectorsCommand implements Callable<Integer> {
                 description = "The shop's myshopify.com domain, e.g. your-store.myshopify.com (https:// optional).")
         String shopUrl;
 
-        @Option(names = {"--api-key", "--access-token"}, required = true, paramLabel = "TOKEN",
+        @Option(names = {"--api-key", "--access-token"}, paramLabel = "TOKEN",
                 description = "The custom app's Admin API access token (shpat_...).")
         String accessToken;
 
@@ -67,8 +67,8 @@ class ConnectorsCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new TajoCli.UsageException(e.getMessage());
             }
-            if (accessToken.isBlank()) {
-                throw new TajoCli.UsageException("--api-key is empty: pass the Admin API access token (shpat_...)");
+            if (accessToken == null || accessToken.isBlank()) {
+                throw new TajoCli.UsageException("missing --api-key: the custom app's Admin API access token (shpat_...)");
             }
             Settings settings = cli.environment.settings();
             ShopifyAdminApi api = new ShopifyAdminApi(shop, settings.get("tajo.shopify.base-url"),

@@ -49,7 +49,7 @@ public class TajoCli implements Callable<Integer> {
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         commandLine.setParameterExceptionHandler((ex, arguments) -> {
-            err.println("tajo: " + ex.getMessage() + " (see: tajo " + ex.getCommandLine().getCommandName() + " --help)");
+            err.println("tajo: " + redactTokens(ex.getMessage()) + " (see: " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
             return 2;
         });
         commandLine.setExecutionExceptionHandler((ex, line, parseResult) -> {
@@ -65,6 +65,13 @@ public class TajoCli implements Callable<Integer> {
         });
         return commandLine.execute(args);
     }
+
+    /** A usage error may echo an argument: a Shopify token typed in the wrong place is masked, never printed. */
+    static String redactTokens(String message) {
+        return SHOPIFY_TOKEN.matcher(message).replaceAll(match -> match.group(1) + "…");
+    }
+
+    private static final java.util.regex.Pattern SHOPIFY_TOKEN = java.util.regex.Pattern.compile("(shp[a-z]{2}_)[A-Za-z0-9]{4,}");
 
     /** The error's own message and, when deeper, the root cause's: what went wrong and why, on one line. */
     static String oneLine(Throwable error) {

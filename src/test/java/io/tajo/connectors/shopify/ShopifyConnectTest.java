@@ -135,11 +135,19 @@ class ShopifyConnectTest {
         Run noShop = Cli.tajo(env(), "connectors", "connect", "shopify", "--api-key", TOKEN);
         assertThat(noShop.exit()).isEqualTo(2);
         assertThat(noShop.err().lines()).hasSize(1);
-        assertThat(noShop.err()).contains("--shop-url").doesNotContain(TOKEN);
+        assertThat(noShop.err()).contains("--shop-url").contains("tajo connectors connect --help").doesNotContain(TOKEN);
+
+        Run noToken = Cli.tajo(env(), "connectors", "connect", "shopify", "--shop-url", "tajo-test");
+        assertThat(noToken.exit()).isEqualTo(2);
+        assertThat(noToken.err()).isEqualTo("tajo: missing --api-key: the custom app's Admin API access token (shpat_...)\n");
 
         Run customDomain = Cli.tajo(env(), "connectors", "connect", "shopify", "--shop-url", "https://shop.example.com", "--api-key", TOKEN);
         assertThat(customDomain.exit()).isEqualTo(2);
         assertThat(customDomain.err()).contains("myshopify.com");
+
+        Run misplacedToken = Cli.tajo(env(), "connectors", "connect", "shopify", TOKEN, "--shop-url", "tajo-test", "--api-key", TOKEN);
+        assertThat(misplacedToken.exit()).isEqualTo(2);
+        assertThat(misplacedToken.err()).doesNotContain(TOKEN).contains("shpat_…");
 
         Run otherConnector = Cli.tajo(env(), "connectors", "connect", "woo", "--shop-url", "x", "--api-key", TOKEN);
         assertThat(otherConnector.exit()).isEqualTo(2);
