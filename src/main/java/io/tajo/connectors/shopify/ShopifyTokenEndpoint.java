@@ -71,6 +71,10 @@ public final class ShopifyTokenEndpoint {
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(), shop, "the shop domain");
         JsonNode json = parse(response.body());
+        if (response.statusCode() >= 500 || response.statusCode() == 429) {
+            throw new ShopifyApiException("Shopify could not " + what + " for " + shop + " (HTTP " + response.statusCode()
+                    + "): it is tried again later (https://www.shopifystatus.com)", response.statusCode());
+        }
         if (response.statusCode() != 200 || json == null || !json.hasNonNull("access_token")) {
             String reason = json == null ? "" : (json.path("error").asText("") + " " + json.path("error_description").asText("")).trim();
             throw new ShopifyApiException("Shopify refused to " + what + " for " + shop + " (HTTP " + response.statusCode()

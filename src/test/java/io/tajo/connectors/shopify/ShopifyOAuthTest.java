@@ -192,6 +192,32 @@ class ShopifyOAuthTest {
         assertThat(shopify.requests(ShopifyStub.TOKEN)).hasSize(2);
     }
 
+    @Test
+    void aCodeShopifyRefusesIsA502ThatSaysSoAndStoresNothing() throws Exception {
+        shopify.server().stubFor(post(urlPathEqualTo(ShopifyStub.TOKEN)).willReturn(ShopifyStub.json(400,
+                "{\"error\":\"invalid_request\",\"error_description\":\"The authorization code was not found or was already used\"}")));
+        HttpResponse<String> response = send(signed(callback(install(), System.currentTimeMillis() / 1000), SECRET));
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(response.body()).contains("Shopify refused to exchange the authorization code").contains("already used")
+                .doesNotContain(SECRET);
+        assertThat(service.context().getRegistry().lookupByNameAndType("connectorCredentials", ConnectorCredentials.class)
+                .find("shopify")).isEmpty();
+    }
+
+    @Test
+    void aFailedRefreshKeepsTheStillValidTokenAndTriesAgain() throws Exception {
+        stubTokenExchange("{\"access_token\":\"shpat_expiring_first_0000000001\",\"scope\":\"read_customers\","
+                + "\"expires_in\":120,\"refresh_token\":\"shprt_first_refresh_token_000001\"}");
+        shopify.server().stubFor(post(urlPathEqualTo(ShopifyStub.TOKEN)).withRequestBody(containing("grant_type=refresh_token"))
+                .willReturn(ShopifyStub.json(503, "{}")));
+        assertThat(send(signed(callback(install(), System.currentTimeMillis() / 1000), SECRET)).statusCode()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> shopify.requests(ShopifyStub.TOKEN).size() >= 3);
+        ShopifyAccessTokens tokens = service.context().getRegistry().lookupByNameAndType("shopifyAccessTokens", ShopifyAccessTokens.class);
+        assertThat(tokens.current()).isEqualTo("shpat_expiring_first_0000000001");
+        assertThat(service.context().getRouteController().getRouteStatus("shopify-token-refresh").isStarted()).isTrue();
+    }
+
     // ---- the merchant's browser and Shopify's side of the flow
 
     private String install() throws Exception {
