@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** The {@code tajo} command line. Exit codes: 0 ok, 1 failure, 2 usage. */
 @Command(name = "tajo", mixinStandardHelpOptions = true, version = "tajo-connectors 0.1.0",
         description = "Keeps Brevo in step with Shopify, HubSpot and Stripe. With no command, runs the service.",
-        subcommands = {RunCommand.class, MappingsCommand.class, DlqCommand.class})
+        subcommands = {RunCommand.class, ConnectorsCommand.class, MappingsCommand.class, DlqCommand.class})
 public class TajoCli implements Callable<Integer> {
 
     @Option(names = "--verbose", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
@@ -20,10 +20,12 @@ public class TajoCli implements Callable<Integer> {
 
     final TajoEnvironment environment;
     final PrintStream out;
+    final PrintStream err;
 
-    TajoCli(TajoEnvironment environment, PrintStream out) {
+    TajoCli(TajoEnvironment environment, PrintStream out, PrintStream err) {
         this.environment = environment;
         this.out = out;
+        this.err = err;
     }
 
     @Override
@@ -32,7 +34,7 @@ public class TajoCli implements Callable<Integer> {
     }
 
     public static int execute(TajoEnvironment environment, PrintStream out, PrintStream err, String... args) {
-        TajoCli cli = new TajoCli(environment, out);
+        TajoCli cli = new TajoCli(environment, out, err);
         CommandLine commandLine = new CommandLine(cli, new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> type) throws Exception {
@@ -47,7 +49,7 @@ public class TajoCli implements Callable<Integer> {
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         commandLine.setParameterExceptionHandler((ex, arguments) -> {
-            err.println("tajo: " + ex.getMessage() + " (see: tajo " + ex.getCommandLine().getCommandName() + " --help)");
+            err.println("tajo: " + redactTokens(ex.getMessage()) + " (see: " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
             return 2;
         });
         commandLine.setExecutionExceptionHandler((ex, line, parseResult) -> {
@@ -63,6 +65,13 @@ public class TajoCli implements Callable<Integer> {
         });
         return commandLine.execute(args);
     }
+
+    /** A usage error may echo an argument: a Shopify token typed in the wrong place is masked, never printed. */
+    static String redactTokens(String message) {
+        return SHOPIFY_TOKEN.matcher(message).replaceAll(match -> match.group(1) + "…");
+    }
+
+    private static final java.util.regex.Pattern SHOPIFY_TOKEN = java.util.regex.Pattern.compile("(shp[a-z]{2}_)[A-Za-z0-9]{4,}");
 
     /** The error's own message and, when deeper, the root cause's: what went wrong and why, on one line. */
     static String oneLine(Throwable error) {

@@ -2,6 +2,7 @@ package io.tajo.connectors.store;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -59,6 +60,9 @@ public class StateStore implements AutoCloseable {
         config.setInitializationFailTimeout(-1);
         dataSource = new HikariDataSource(config);
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        if (url.isEmpty()) {
+            restrictToOwner(Path.of(dataDir).toAbsolutePath().normalize());
+        }
         LOG.info("State store ready: {}", describe(jdbcUrl));
     }
 
@@ -79,8 +83,30 @@ public class StateStore implements AutoCloseable {
             throw new IllegalStateException("Cannot create the data directory " + dir + ": " + e.getMessage()
                     + " (set TAJO_DATA_DIR to a writable directory)", e);
         }
+        restrictToOwner(dir);
         return "jdbc:h2:file:" + dir.resolve("tajo") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
                 + ";DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;RETENTION_TIME=1000;QUERY_CACHE_SIZE=64;AUTO_SERVER=TRUE";
+    }
+
+    /**
+     * The embedded store holds credentials and customer data: its directory is rwx------ and its files rw-------
+     * (DESIGN §9), whatever the umask. Skipped where the file system has no POSIX permissions.
+     */
+    private static void restrictToOwner(Path dir) {
+        try {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            try (var files = Files.list(dir)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    if (Files.isRegularFile(file) && file.getFileName().toString().startsWith("tajo.")) {
+                        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                    }
+                }
+            }
+        } catch (UnsupportedOperationException e) {
+            LOG.debug("No POSIX permissions on {}: left as they are", dir);
+        } catch (java.io.IOException e) {
+            LOG.warn("Cannot make the data directory {} readable by its owner only: {}", dir, e.getMessage());
+        }
     }
 
     private static boolean isEmbedded(String jdbcUrl) {

@@ -37,6 +37,30 @@ public final class JarProcess implements AutoCloseable {
         return new JarProcess(builder.start(), log, Integer.parseInt(environment.get("TAJO_HTTP_PORT")));
     }
 
+    /** {@code java -jar target/tajo.jar args...} run to completion, as a user types a CLI command. */
+    public static Cli.Run run(Map<String, String> environment, String... args) throws Exception {
+        String jar = System.getProperty("tajo.jar", "target/tajo.jar");
+        List<String> command = new java.util.ArrayList<>(List.of(javaBin(), "-jar", jar));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile("tajo-out", ".txt");
+        Path err = Files.createTempFile("tajo-err", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("tajo " + String.join(" ", args) + " did not finish within 60 s");
+        }
+        try {
+            return new Cli.Run(process.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
     private static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
