@@ -20,6 +20,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.tajo.connectors.testing.BrevoStub;
+import io.tajo.connectors.testing.Cli;
+import io.tajo.connectors.testing.ShopifyStub;
 import io.tajo.connectors.testing.RunningService;
 import io.tajo.connectors.testing.ShopifyWebhookSender;
 import org.junit.jupiter.api.AfterEach;
@@ -277,6 +279,24 @@ class ShopifyWebhooksTest {
         service.store().close();
         assertThat(shopify.deliver("customers/create", fixture("customers-create"))).isEqualTo(503);
         assertThat(brevo.requests()).isEmpty();
+    }
+
+    @Test
+    void theAppSecretStoredByConnectVerifiesDeliveries() throws Exception {
+        try (ShopifyStub shop = new ShopifyStub()) {
+            shop.acceptToken("shpat_test_token", "Tajo Test Shop");
+            Map<String, String> env = RunningService.environment(dataDir, brevo);
+            env.put("SHOPIFY_BASE_URL", shop.baseUrl());
+            Cli.Run connect = Cli.tajo(env, "connectors", "connect", "shopify", "--shop-url", ShopifyWebhookSender.SHOP,
+                    "--api-key", "shpat_test_token", "--api-secret", ShopifyWebhookSender.SECRET);
+            assertThat(connect.exit()).as(connect.err()).isZero();
+            service = RunningService.start(env);
+            shopify = new ShopifyWebhookSender(service.url("/webhooks/shopify"));
+            assertThat(shopify.deliver("customers/create", fixture("customers-create"))).isEqualTo(200);
+            assertThat(shopify.deliver("customers/create", fixture("customers-create"),
+                    h -> h.put("X-Shopify-Shop-Domain", "other.myshopify.com"))).as("another shop than the stored one").isEqualTo(401);
+            assertThat(brevoRequests()).hasSize(1);
+        }
     }
 
     @Test

@@ -54,6 +54,19 @@ public class ShopifyAccessTokens {
         return shopUrl.isEmpty() ? Optional.empty() : Optional.of(ShopDomain.normalise(shopUrl));
     }
 
+    /** The app secret that signs webhooks: {@code SHOPIFY_API_SECRET}, else the one `connect --api-secret` stored. */
+    public Optional<String> webhookSecret() {
+        if (!apiSecret.isEmpty()) {
+            return Optional.of(apiSecret);
+        }
+        return stored().map(Credentials::apiSecret).filter(secret -> secret != null && !secret.isBlank());
+    }
+
+    /** The shop deliveries must come from, when one is configured or stored. */
+    public Optional<String> knownShop() {
+        return configuredShop().or(() -> stored().map(Credentials::shopUrl));
+    }
+
     /** True when a shop and a token are configured or stored. */
     public boolean isConnected() {
         return (!shopUrl.isEmpty() && !accessToken.isEmpty()) || stored().isPresent();

@@ -40,23 +40,36 @@ public class ShopifyWebhooks {
 
     private StateStore store;
     private ContactMapper contactMapper;
-    private String secret = "";
+    private ShopifyAccessTokens tokens;
     private String previousSecret = "";
-    private String shopDomain = "";
-    private HmacSignature signature;
+    private volatile Verification verification = new Verification(null, Optional.empty(), 0);
 
     public void setStore(StateStore store) { this.store = store; }
     public void setContactMapper(ContactMapper contactMapper) { this.contactMapper = contactMapper; }
-    public void setSecret(String secret) { this.secret = secret; }
+    public void setTokens(ShopifyAccessTokens tokens) { this.tokens = tokens; }
     public void setPreviousSecret(String previousSecret) { this.previousSecret = previousSecret; }
-    public void setShopDomain(String shopDomain) { this.shopDomain = shopDomain == null ? "" : shopDomain.trim(); }
+
+    /** The secrets and shop deliveries are checked against, re-read each minute: `connect` may store them later. */
+    private record Verification(HmacSignature signature, Optional<String> shop, long readAt) {
+    }
 
     /** Reports once whether deliveries can be verified at all. */
     public void start() {
-        signature = new HmacSignature("HmacSHA256", HmacSignature.Encoding.BASE64, secret, previousSecret);
-        if (!signature.hasSecret()) {
-            LOG.warn("Shopify webhooks not connected: SHOPIFY_API_SECRET is not set, so every delivery is refused (401)");
+        if (!verification().signature().hasSecret()) {
+            LOG.warn("Shopify webhooks not connected: no app secret (SHOPIFY_API_SECRET or `tajo connectors connect shopify "
+                    + "--api-secret`), so every delivery is refused (401)");
         }
+    }
+
+    private Verification verification() {
+        Verification current = verification;
+        if (System.currentTimeMillis() - current.readAt() > 60_000) {
+            HmacSignature signature = new HmacSignature("HmacSHA256", HmacSignature.Encoding.BASE64,
+                    tokens.webhookSecret().orElse(null), previousSecret);
+            current = new Verification(signature, tokens.knownShop(), System.currentTimeMillis());
+            verification = current;
+        }
+        return current;
     }
 
     /** 401 unless every required header is there and the HMAC of the raw body matches; the body stays raw bytes. */
@@ -67,12 +80,14 @@ public class ShopifyWebhooks {
                 throw new WebhookRejectedException(401, "missing " + header);
             }
         }
+        Verification current = verification();
         byte[] body = exchange.getMessage().getBody(byte[].class);
-        if (!signature.matches(body == null ? new byte[0] : body, exchange.getMessage().getHeader(REQUIRED_HEADERS.get(0), String.class))) {
+        if (!current.signature().matches(body == null ? new byte[0] : body,
+                exchange.getMessage().getHeader(REQUIRED_HEADERS.get(0), String.class))) {
             throw new WebhookRejectedException(401, "bad signature");
         }
         String domain = exchange.getMessage().getHeader("X-Shopify-Shop-Domain", String.class);
-        if (!shopDomain.isEmpty() && !shopDomain.replaceFirst("^https?://", "").replaceFirst("/$", "").equalsIgnoreCase(domain)) {
+        if (current.shop().isPresent() && !current.shop().get().equalsIgnoreCase(domain)) {
             throw new WebhookRejectedException(401, "delivery for another shop");
         }
     }
