@@ -1,8 +1,6 @@
 package io.tajo.connectors.brevo;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +19,7 @@ import io.tajo.connectors.store.DeadLetters;
 import io.tajo.connectors.store.DeadLetters.DeadLetter;
 import io.tajo.connectors.store.SourceContacts;
 import io.tajo.connectors.store.SourceVersions;
+import io.tajo.connectors.store.Sql;
 import io.tajo.connectors.store.StateStore;
 import io.tajo.connectors.store.SyncCheckpoint;
 import org.apache.camel.Exchange;
@@ -70,12 +69,8 @@ public class BrevoOutbox {
         if (!store.isEmbedded()) {
             return;
         }
-        int released = store.inTransaction(connection -> {
-            try (PreparedStatement release = connection.prepareStatement(
-                    "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE status = 'pending' AND lease_owner IS NOT NULL")) {
-                return release.executeUpdate();
-            }
-        });
+        int released = store.inTransaction(connection -> Sql.update(connection,
+                "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE status = 'pending' AND lease_owner IS NOT NULL"));
         if (released > 0) {
             LOG.info("Took back {} outbox rows leased before the last stop", released);
         }
@@ -148,30 +143,15 @@ public class BrevoOutbox {
     }
 
     private boolean acceptKey(Connection connection, String key, long now) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO idempotency_key (idem_key, created_at, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
-            insert.setString(1, key);
-            insert.setLong(2, now);
-            insert.setLong(3, now + idempotencyRetention.toMillis());
-            return insert.executeUpdate() == 1;
-        }
+        return Sql.update(connection, "INSERT INTO idempotency_key (idem_key, created_at, expires_at) VALUES (?, ?, ?) "
+                + "ON CONFLICT DO NOTHING", key, now, now + idempotencyRetention.toMillis()) == 1;
     }
 
     private static void insertRow(Connection connection, List<BrevoCommand> commands, long now) throws SQLException {
         BrevoCommand first = commands.get(0);
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO outbox (op, bucket, batch_key, commands, command_count, source, status, next_attempt_at, created_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)")) {
-            insert.setString(1, first.op());
-            insert.setString(2, first.brevoOp().bucket().name());
-            insert.setString(3, first.batchKey());
-            insert.setString(4, writeJson(commands));
-            insert.setInt(5, commands.size());
-            insert.setString(6, first.source());
-            insert.setLong(7, now);
-            insert.setLong(8, now);
-            insert.executeUpdate();
-        }
+        Sql.update(connection, "INSERT INTO outbox (op, bucket, batch_key, commands, command_count, source, status, "
+                + "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)", first.op(),
+                first.brevoOp().bucket().name(), first.batchKey(), writeJson(commands), commands.size(), first.source(), now, now);
     }
 
     static List<BrevoCommand> commandsOf(Object body) {
@@ -198,44 +178,17 @@ public class BrevoOutbox {
         String owner = nodeId + "#" + claims.incrementAndGet();
         return store.inTransaction(connection -> {
             // pick the due rows first, then lease exactly those: one pass over the pending rows in id order
-            List<Long> ids = new ArrayList<>();
-            try (PreparedStatement due = connection.prepareStatement(
-                    "SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? "
-                            + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")) {
-                due.setLong(1, now);
-                due.setLong(2, now);
-                due.setInt(3, limit);
-                try (ResultSet rs = due.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getLong(1));
-                    }
-                }
+            List<Long> ids = Sql.list(connection, "SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? "
+                    + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
+                    rs -> rs.getLong(1), now, now, limit);
+            for (long id : ids) {
+                Sql.update(connection, "UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ?", owner,
+                        now + lease.toMillis(), id);
             }
-            if (ids.isEmpty()) {
-                return List.of();
-            }
-            try (PreparedStatement lease = connection.prepareStatement(
-                    "UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ?")) {
-                for (long id : ids) {
-                    lease.setString(1, owner);
-                    lease.setLong(2, now + this.lease.toMillis());
-                    lease.setLong(3, id);
-                    lease.addBatch();
-                }
-                lease.executeBatch();
-            }
-            List<OutboxRow> rows = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT id, op, batch_key, commands, attempts, solo FROM outbox WHERE lease_owner = ? ORDER BY id")) {
-                select.setString(1, owner);
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(new OutboxRow(rs.getLong(1), BrevoOp.of(rs.getString(2)).orElseThrow(), rs.getString(3),
-                                readCommands(rs.getString(4)), rs.getInt(5), rs.getBoolean(6)));
-                    }
-                }
-            }
-            return rows;
+            return ids.isEmpty() ? List.<OutboxRow>of() : Sql.list(connection,
+                    "SELECT id, op, batch_key, commands, attempts, solo FROM outbox WHERE lease_owner = ? ORDER BY id",
+                    rs -> new OutboxRow(rs.getLong(1), BrevoOp.of(rs.getString(2)).orElseThrow(), rs.getString(3),
+                            readCommands(rs.getString(4)), rs.getInt(5), rs.getBoolean(6)), owner);
         });
     }
 
@@ -278,15 +231,9 @@ public class BrevoOutbox {
     private void finish(Collection<Long> rowIds, String status) {
         long now = System.currentTimeMillis();
         store.inTransaction(connection -> {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE outbox SET status = ?, done_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?")) {
-                for (long id : rowIds) {
-                    update.setString(1, status);
-                    update.setLong(2, now);
-                    update.setLong(3, id);
-                    update.addBatch();
-                }
-                update.executeBatch();
+            for (long id : rowIds) {
+                Sql.update(connection, "UPDATE outbox SET status = ?, done_at = ?, lease_owner = NULL, lease_until = NULL "
+                        + "WHERE id = ?", status, now, id);
             }
             return null;
         });
@@ -294,19 +241,10 @@ public class BrevoOutbox {
 
     /** Puts a row back for a later attempt; {@code countAttempt} is false when it was only held (circuit open). */
     public void reschedule(OutboxRow row, long notBefore, String error, boolean countAttempt, boolean solo) {
-        store.inTransaction(connection -> {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE outbox SET attempts = attempts + ?, next_attempt_at = ?, last_error = ?, solo = ?, "
-                            + "lease_owner = NULL, lease_until = NULL WHERE id = ?")) {
-                update.setInt(1, countAttempt ? 1 : 0);
-                update.setLong(2, notBefore);
-                update.setString(3, error == null ? null : error.substring(0, Math.min(1000, error.length())));
-                update.setBoolean(4, solo || row.solo());
-                update.setLong(5, row.id());
-                update.executeUpdate();
-            }
-            return null;
-        });
+        String kept = error == null ? null : error.substring(0, Math.min(1000, error.length()));
+        store.inTransaction(connection -> Sql.update(connection, "UPDATE outbox SET attempts = attempts + ?, next_attempt_at = ?, "
+                + "last_error = ?, solo = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?",
+                countAttempt ? 1 : 0, notBefore, kept, solo || row.solo(), row.id()));
     }
 
     /** Moves every command of a row to the dead letters with Brevo's reason, and closes the row. */
@@ -317,15 +255,8 @@ public class BrevoOutbox {
                 DeadLetters.add(connection, DeadLetters.KIND_COMMAND, command.op(), command.source(), command.sourceId(),
                         writeJson(command), code, message, httpStatus, row.attempts() + 1, now);
             }
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE outbox SET status = 'dead', done_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL "
-                            + "WHERE id = ?")) {
-                update.setLong(1, now);
-                update.setString(2, code);
-                update.setLong(3, row.id());
-                update.executeUpdate();
-            }
-            return null;
+            return Sql.update(connection, "UPDATE outbox SET status = 'dead', done_at = ?, last_error = ?, lease_owner = NULL, "
+                    + "lease_until = NULL WHERE id = ?", now, code, row.id());
         });
     }
 
@@ -347,29 +278,16 @@ public class BrevoOutbox {
     public String purgeExpired() {
         long now = System.currentTimeMillis();
         return store.inTransaction(connection -> {
-            int keys;
-            int rows;
-            try (PreparedStatement deleteKeys = connection.prepareStatement("DELETE FROM idempotency_key WHERE expires_at < ?");
-                 PreparedStatement deleteRows = connection.prepareStatement(
-                         "DELETE FROM outbox WHERE status <> 'pending' AND done_at < ?")) {
-                deleteKeys.setLong(1, now);
-                keys = deleteKeys.executeUpdate();
-                deleteRows.setLong(1, now - doneRetention.toMillis());
-                rows = deleteRows.executeUpdate();
-            }
+            int keys = Sql.update(connection, "DELETE FROM idempotency_key WHERE expires_at < ?", now);
+            int rows = Sql.update(connection, "DELETE FROM outbox WHERE status <> 'pending' AND done_at < ?",
+                    now - doneRetention.toMillis());
             return "removed " + keys + " expired idempotency keys and " + rows + " finished outbox rows";
         });
     }
 
     /** Rows still to deliver: the outbox depth shown by status and metrics. */
     public long pending() {
-        return store.inTransaction(connection -> {
-            try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM outbox WHERE status = 'pending'");
-                 ResultSet rs = select.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+        return store.inTransaction(connection -> Sql.count(connection, "SELECT COUNT(*) FROM outbox WHERE status = 'pending'"));
     }
 
     private static List<BrevoCommand> readCommands(String json) {

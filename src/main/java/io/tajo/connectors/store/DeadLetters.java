@@ -1,8 +1,6 @@
 package io.tajo.connectors.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,21 +32,9 @@ public final class DeadLetters {
 
     public static void add(Connection connection, String kind, String op, String source, String sourceId, String body,
                            String errorCode, String errorMessage, Integer httpStatus, int attempts, long now) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO dead_letter (kind, op, source, source_id, body, error_code, error_message, http_status, attempts, created_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            insert.setString(1, kind);
-            insert.setString(2, op);
-            insert.setString(3, source);
-            insert.setString(4, sourceId);
-            insert.setString(5, body);
-            insert.setString(6, truncate(errorCode, 100));
-            insert.setString(7, truncate(errorMessage, 2000));
-            insert.setObject(8, httpStatus);
-            insert.setInt(9, attempts);
-            insert.setLong(10, now);
-            insert.executeUpdate();
-        }
+        Sql.update(connection, "INSERT INTO dead_letter (kind, op, source, source_id, body, error_code, error_message, "
+                + "http_status, attempts, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", kind, op, source, sourceId, body,
+                truncate(errorCode, 100), truncate(errorMessage, 2000), httpStatus, attempts, now);
     }
 
     public List<DeadLetter> list(Filter filter) {
@@ -59,54 +45,27 @@ public final class DeadLetters {
     public static List<DeadLetter> select(Connection connection, Filter filter, boolean forUpdate) throws SQLException {
         List<Object> params = new ArrayList<>();
         String where = where(filter, params);
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT id, kind, op, source, source_id, body, error_code, error_message, http_status, attempts, created_at "
-                        + "FROM dead_letter" + where + " ORDER BY id" + (forUpdate ? " FOR UPDATE" : ""))) {
-            for (int i = 0; i < params.size(); i++) {
-                select.setObject(i + 1, params.get(i));
-            }
-            List<DeadLetter> letters = new ArrayList<>();
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    letters.add(new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
-                            (Integer) rs.getObject(9), rs.getInt(10), rs.getLong(11)));
-                }
-            }
-            return letters;
-        }
+        return Sql.list(connection, "SELECT id, kind, op, source, source_id, body, error_code, error_message, http_status, "
+                + "attempts, created_at FROM dead_letter" + where + " ORDER BY id" + (forUpdate ? " FOR UPDATE" : ""),
+                rs -> new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getString(6), rs.getString(7), rs.getString(8), (Integer) rs.getObject(9), rs.getInt(10), rs.getLong(11)),
+                params.toArray());
     }
 
     public int purge(Filter filter) {
-        return store.inTransaction(connection -> {
-            List<Object> params = new ArrayList<>();
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM dead_letter" + where(filter, params))) {
-                for (int i = 0; i < params.size(); i++) {
-                    delete.setObject(i + 1, params.get(i));
-                }
-                return delete.executeUpdate();
-            }
-        });
+        List<Object> params = new ArrayList<>();
+        String where = where(filter, params);
+        return store.inTransaction(connection -> Sql.update(connection, "DELETE FROM dead_letter" + where, params.toArray()));
     }
 
     public static void delete(Connection connection, Collection<Long> ids) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM dead_letter WHERE id = ?")) {
-            for (long id : ids) {
-                delete.setLong(1, id);
-                delete.addBatch();
-            }
-            delete.executeBatch();
+        for (long id : ids) {
+            Sql.update(connection, "DELETE FROM dead_letter WHERE id = ?", id);
         }
     }
 
     public long count() {
-        return store.inTransaction(connection -> {
-            try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM dead_letter");
-                 ResultSet rs = select.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+        return store.inTransaction(connection -> Sql.count(connection, "SELECT COUNT(*) FROM dead_letter"));
     }
 
     private static String where(Filter filter, List<Object> params) {

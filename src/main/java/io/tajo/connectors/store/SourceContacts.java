@@ -1,8 +1,6 @@
 package io.tajo.connectors.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 
@@ -13,36 +11,15 @@ public final class SourceContacts {
     }
 
     public static void remember(Connection connection, String source, String sourceId, String email, long now) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE source_contact SET email = ?, updated_at = ? WHERE source = ? AND source_id = ?")) {
-            update.setString(1, email);
-            update.setLong(2, now);
-            update.setString(3, source);
-            update.setString(4, sourceId);
-            if (update.executeUpdate() == 1) {
-                return;
-            }
-        }
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO source_contact (source, source_id, email, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-            insert.setString(1, source);
-            insert.setString(2, sourceId);
-            insert.setString(3, email);
-            insert.setLong(4, now);
-            insert.executeUpdate();
+        if (Sql.update(connection, "UPDATE source_contact SET email = ?, updated_at = ? WHERE source = ? AND source_id = ?",
+                email, now, source, sourceId) == 0) {
+            Sql.update(connection, "INSERT INTO source_contact (source, source_id, email, updated_at) VALUES (?, ?, ?, ?) "
+                    + "ON CONFLICT DO NOTHING", source, sourceId, email, now);
         }
     }
 
     public static Optional<String> emailOf(StateStore store, String source, String sourceId) {
-        return store.inTransaction(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT email FROM source_contact WHERE source = ? AND source_id = ?")) {
-                select.setString(1, source);
-                select.setString(2, sourceId);
-                try (ResultSet rs = select.executeQuery()) {
-                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-                }
-            }
-        });
+        return store.inTransaction(connection -> Sql.first(connection,
+                "SELECT email FROM source_contact WHERE source = ? AND source_id = ?", rs -> rs.getString(1), source, sourceId));
     }
 }
