@@ -1,12 +1,15 @@
 package io.tajo.connectors.cli;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
 import io.tajo.connectors.TajoEnvironment.Settings;
 import io.tajo.connectors.TajoService;
 import io.tajo.connectors.shopify.ShopifySync;
@@ -73,11 +76,8 @@ class ConnectorsCommand implements Callable<Integer> {
             requireConnected(cli.environment.settings());
             List<String> resources = resource == null ? SHOPIFY_RESOURCES : List.of(resource);
             boolean onTerminal = System.console() != null;
-            Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-            Level level = root.getLevel();
-            if (!cli.verbose) {
-                root.setLevel(Level.WARN);  // the command prints its own progress; service logs with --verbose
-            }
+            // the command prints its own progress and summary; the service's info logs show with --verbose
+            Map<Logger, Level> quieted = cli.verbose ? Map.of() : quietInfoLogs();
             TajoService service = new TajoService(cli.environment);
             service.addOverrideProperty("camel.server.enabled", "false");
             service.addOverrideProperty("camel.management.enabled", "false");
@@ -92,8 +92,20 @@ class ConnectorsCommand implements Callable<Integer> {
                 return 0;
             } finally {
                 service.stop();
-                root.setLevel(level);
+                quieted.forEach(Logger::setLevel);
             }
+        }
+
+        private static Map<Logger, Level> quietInfoLogs() {
+            Map<Logger, Level> levels = new HashMap<>();
+            LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
+            for (Logger logger : logging.getLoggerList()) {
+                if (logger.getLevel() != null && !logger.getLevel().isGreaterOrEqual(Level.WARN)) {
+                    levels.put(logger, logger.getLevel());
+                    logger.setLevel(Level.WARN);
+                }
+            }
+            return levels;
         }
 
         private ShopifySyncRun sync(TajoService service, ProducerTemplate template, String name, boolean onTerminal) {

@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Full customer sync: a bulk export, its JSONL streamed in pages through the mapping, contacts imported into Brevo. */
-class ShopifyFullSyncTest {
+public class ShopifyFullSyncTest {
 
-    static final String OPERATION = "gid://shopify/BulkOperation/720918";
+    public static final String OPERATION = "gid://shopify/BulkOperation/720918";
     static final String CREATED_AT = "2026-01-05T08:00:00Z";
 
     @TempDir
@@ -64,7 +64,7 @@ class ShopifyFullSyncTest {
                 .willReturn(WireMock.aResponse().withStatus(200).withHeader("Content-Type", "application/jsonl").withBody(jsonl)));
     }
 
-    static ShopifySyncRun fullSync(RunningService service) {
+    public static ShopifySyncRun fullSync(RunningService service) {
         Exchange exchange = new DefaultExchange(service.context());
         exchange.setProperty(ShopifySync.RESOURCE, "customers");
         exchange.setProperty(ShopifySync.FULL, true);
@@ -75,7 +75,7 @@ class ShopifyFullSyncTest {
         return done.getMessage().getBody(ShopifySyncRun.class);
     }
 
-    static Set<String> importedEmails(BrevoStub brevo) {
+    public static Set<String> importedEmails(BrevoStub brevo) {
         Set<String> emails = new HashSet<>();
         brevo.requests("POST", "/v3/contacts/import")
                 .forEach(request -> BrevoStub.body(request).path("jsonBody").forEach(c -> emails.add(c.path("email").asText())));
