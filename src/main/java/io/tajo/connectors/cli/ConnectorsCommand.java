@@ -45,8 +45,8 @@ class ConnectorsCommand implements Callable<Integer> {
 
         private static final List<String> SHOPIFY_RESOURCES = List.of("customers", "orders", "products");
         // the sync and what it hands its commands to; no HTTP server, no schedules, no webhooks
-        private static final String SYNC_ROUTES = "brevo-enqueue,brevo-dispatch,brevo-send,contact-mapping,"
-                + "shopify-sync,shopify-paged-sync,shopify-page-to-brevo,shopify-bulk-sync,shopify-graphql";
+        private static final String SYNC_ROUTES = "brevo-enqueue,brevo-dispatch,brevo-send,contact-mapping,shopify-sync*";
+        private static final String SCHEDULE_ROUTES = "shopify-sync-.*-schedule,shopify-sync-scheduled";
 
         private final TajoCli cli;
 
@@ -82,6 +82,7 @@ class ConnectorsCommand implements Callable<Integer> {
             service.addOverrideProperty("camel.server.enabled", "false");
             service.addOverrideProperty("camel.management.enabled", "false");
             service.addOverrideProperty("camel.main.route-filter-include-pattern", SYNC_ROUTES);
+            service.addOverrideProperty("camel.main.route-filter-exclude-pattern", SCHEDULE_ROUTES);
             try {
                 service.start();
                 ProducerTemplate template = service.getCamelContext().createProducerTemplate();
