@@ -45,14 +45,24 @@ class ConnectorsCommandTest {
                     customer(7001, "a1@example.com", "2026-01-02T10:00:00Z"),
                     customer(7002, "a2@example.com", "2026-01-02T10:00:00Z"),
                     customer(7003, "a3@example.com", "2026-01-02T10:00:01Z")), null, 2000))));
+            shopify.server().stubFor(pageRequest("orders", null).willReturn(json(page("orders", List.of(), null, 2000))));
+            shopify.server().stubFor(pageRequest("products", null).willReturn(json(page("products", List.of(), null, 2000))));
             Map<String, String> env = shopify.connect(RunningService.environment(dataDir, brevo));
 
-            Run run = tajo(env, "connectors", "sync", "shopify", "--resource", "customers");
+            Run all = tajo(env, "connectors", "sync", "shopify");
 
-            assertThat(run.err()).isEmpty();
-            assertThat(run.exit()).isZero();
-            assertThat(run.out().lines()).singleElement().asString()
-                    .matches("shopify customers: 3 records in \\d+\\.\\d s \\(\\d+/s\\), checkpoint 2026-01-02T10:00:01Z/7003");
+            assertThat(all.err()).isEmpty();
+            assertThat(all.exit()).isZero();
+            assertThat(all.out().lines()).satisfiesExactly(
+                    customers -> assertThat(customers).matches(
+                            "shopify customers: 3 records in \\d+\\.\\d s \\(\\d+/s\\), checkpoint 2026-01-02T10:00:01Z/7003"),
+                    orders -> assertThat(orders).startsWith("shopify orders: 0 records in ").endsWith(", no checkpoint yet"),
+                    products -> assertThat(products).startsWith("shopify products: 0 records in "));
+
+            Run customersOnly = tajo(env, "connectors", "sync", "shopify", "--resource", "customers");
+            assertThat(customersOnly.exit()).isZero();
+            assertThat(customersOnly.out().lines()).singleElement().asString()
+                    .matches("shopify customers: 0 records in \\d+\\.\\d s \\(\\d+/s\\), checkpoint 2026-01-02T10:00:01Z/7003");
             try (StateStore store = new StateStore()) {
                 store.setDataDir(dataDir.toString());
                 store.start();
