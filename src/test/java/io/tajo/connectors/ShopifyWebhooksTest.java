@@ -300,6 +300,19 @@ class ShopifyWebhooksTest {
     }
 
     @Test
+    void inBatchModeDeliveriesAreAcknowledgedAndLeftToTheScheduledSync() throws Exception {
+        Map<String, String> env = RunningService.environment(dataDir, brevo);
+        env.put("SHOPIFY_API_SECRET", ShopifyWebhookSender.SECRET);
+        env.put("TAJO_SHOPIFY_MODE", "batch");
+        service = RunningService.start(env);
+        shopify = new ShopifyWebhookSender(service.url("/webhooks/shopify"));
+        assertThat(shopify.deliver("customers/create", fixture("customers-create"))).isEqualTo(200);
+        assertThat(shopify.deliver("customers/create", fixture("customers-create"), h -> h.remove("X-Shopify-Hmac-Sha256")))
+                .as("still verified").isEqualTo(401);
+        assertThat(brevoRequests()).isEmpty();
+    }
+
+    @Test
     void thePreviousSecretIsAcceptedDuringARotation() throws Exception {
         Map<String, String> env = RunningService.environment(dataDir, brevo);
         env.put("SHOPIFY_API_SECRET", "shpss_new_secret");

@@ -1,24 +1,36 @@
 package io.tajo.connectors.cli;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-
+import java.util.function.Consumer;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
 import io.tajo.connectors.TajoEnvironment.Settings;
+import io.tajo.connectors.TajoService;
 import io.tajo.connectors.shopify.ShopDomain;
 import io.tajo.connectors.shopify.ShopifyAccessTokens;
 import io.tajo.connectors.shopify.ShopifyAdminApi;
+import io.tajo.connectors.shopify.ShopifySync;
+import io.tajo.connectors.shopify.ShopifySyncRun;
 import io.tajo.connectors.shopify.ShopifyWebhookRegistration;
-import io.tajo.connectors.store.ConnectorCredentials;
 import io.tajo.connectors.store.ConnectorCredentials.Credentials;
+import io.tajo.connectors.store.ConnectorCredentials;
 import io.tajo.connectors.store.StateStore;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "connectors", mixinStandardHelpOptions = true,
-        description = "The platforms Brevo is kept in step with: connect them, register their webhooks.",
-        subcommands = {ConnectorsCommand.Connect.class, ConnectorsCommand.Webhooks.class})
+        description = "The platforms Brevo is kept in step with: connect them, sync them, register their webhooks.",
+        subcommands = {ConnectorsCommand.Connect.class, ConnectorsCommand.Sync.class, ConnectorsCommand.Webhooks.class})
 class ConnectorsCommand implements Callable<Integer> {
 
     @Override
@@ -135,6 +147,133 @@ class ConnectorsCommand implements Callable<Integer> {
                 }
                 return result.failures().isEmpty() ? 0 : 1;
             }
+        }
+    }
+
+    @Command(name = "sync", mixinStandardHelpOptions = true,
+            description = "Runs a connector's batch sync once, from its stored checkpoint (the same route the schedule runs), "
+                    + "and exits. Commands go to the outbox; delivery to Brevo goes on while it runs and in `tajo run`.")
+    static class Sync implements Callable<Integer> {
+
+        private static final List<String> SHOPIFY_RESOURCES = List.of("customers", "orders", "products");
+        // the sync and what it hands its commands to; no HTTP server, no schedules, no webhooks
+        private static final String SYNC_ROUTES = "brevo-enqueue,brevo-dispatch,brevo-send,contact-mapping,shopify-sync*";
+        private static final String SCHEDULE_ROUTES = "shopify-sync-.*-schedule,shopify-sync-scheduled";
+
+        private final TajoCli cli;
+
+        @Parameters(index = "0", paramLabel = "CONNECTOR", description = "The connector to sync: shopify.")
+        String connector;
+
+        @Option(names = "--full", description = "Sync everything, not only what changed since the last checkpoint "
+                + "(Shopify customers: through a bulk export).")
+        boolean full;
+
+        @Option(names = "--resource", paramLabel = "RESOURCE", description = "Only this resource: customers, orders or products "
+                + "(default: all three).")
+        String resource;
+
+        Sync(TajoCli cli) {
+            this.cli = cli;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            if (!"shopify".equals(connector)) {
+                throw new TajoCli.UsageException("no batch sync for connector '" + connector + "': sync supports shopify");
+            }
+            if (resource != null && !SHOPIFY_RESOURCES.contains(resource)) {
+                throw new TajoCli.UsageException("unknown Shopify resource '" + resource + "': use customers, orders or products");
+            }
+            requireConnected(cli.environment.settings());
+            List<String> resources = resource == null ? SHOPIFY_RESOURCES : List.of(resource);
+            boolean onTerminal = System.console() != null;
+            // the command prints its own progress and summary; the service's info logs show with --verbose
+            Map<Logger, Level> quieted = cli.verbose ? Map.of() : quietInfoLogs();
+            TajoService service = new TajoService(cli.environment);
+            service.addOverrideProperty("camel.server.enabled", "false");
+            service.addOverrideProperty("camel.management.enabled", "false");
+            service.addOverrideProperty("camel.main.route-filter-include-pattern", SYNC_ROUTES);
+            service.addOverrideProperty("camel.main.route-filter-exclude-pattern", SCHEDULE_ROUTES);
+            try {
+                service.start();
+                ProducerTemplate template = service.getCamelContext().createProducerTemplate();
+                for (String name : resources) {
+                    ShopifySyncRun run = sync(service, template, name, onTerminal);
+                    cli.out.println((onTerminal ? "\r\033[K" : "") + run.summary());
+                }
+                return 0;
+            } finally {
+                service.stop();
+                quieted.forEach(Logger::setLevel);
+            }
+        }
+
+        private static Map<Logger, Level> quietInfoLogs() {
+            Map<Logger, Level> levels = new HashMap<>();
+            LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
+            for (Logger logger : logging.getLoggerList()) {
+                if (logger.getLevel() != null && !logger.getLevel().isGreaterOrEqual(Level.WARN)) {
+                    levels.put(logger, logger.getLevel());
+                    logger.setLevel(Level.WARN);
+                }
+            }
+            return levels;
+        }
+
+        private ShopifySyncRun sync(TajoService service, ProducerTemplate template, String name, boolean onTerminal) {
+            Exchange exchange = new DefaultExchange(service.getCamelContext());
+            exchange.setProperty(ShopifySync.RESOURCE, name);
+            exchange.setProperty(ShopifySync.FULL, full);
+            if (onTerminal) {
+                exchange.setProperty(ShopifySync.PROGRESS, new ProgressLine(cli));
+            }
+            Exchange done = template.send("direct:shopify-sync", exchange);
+            if (done.getException() != null) {
+                ShopifySyncRun run = done.getProperty(ShopifySyncRun.PROPERTY, ShopifySyncRun.class);
+                throw new IllegalStateException("shopify " + name + " sync stopped"
+                        + (run == null ? "" : " after " + run.records() + " records; the next sync resumes after the last committed page"),
+                        done.getException());
+            }
+            return done.getMessage().getBody(ShopifySyncRun.class);
+        }
+
+        private static void requireConnected(Settings settings) {
+            if (settings.get("tajo.shopify.access-token").isBlank()) {
+                throw new IllegalStateException("Shopify is not connected: set SHOPIFY_ACCESS_TOKEN and SHOPIFY_SHOP_URL "
+                        + "(or run tajo connectors connect shopify)");
+            }
+            if (settings.get("tajo.shopify.shop-url").isBlank() && settings.get("tajo.shopify.base-url").isBlank()) {
+                throw new IllegalStateException("Shopify is not connected: set SHOPIFY_SHOP_URL (your-store.myshopify.com) "
+                        + "(or run tajo connectors connect shopify)");
+            }
+        }
+    }
+
+    /** A progress line rewritten in place on a terminal: records, rate, and an ETA once the total is known. */
+    static final class ProgressLine implements Consumer<ShopifySyncRun> {
+        private final TajoCli cli;
+        private long lastPrinted;
+
+        ProgressLine(TajoCli cli) {
+            this.cli = cli;
+        }
+
+        @Override
+        public void accept(ShopifySyncRun run) {
+            long now = System.nanoTime();
+            if (now - lastPrinted < 200_000_000L) {
+                return;
+            }
+            lastPrinted = now;
+            double rate = run.records() / Math.max(run.elapsedSeconds(), 0.001);
+            String line = String.format(Locale.ROOT, "shopify %s: %,d%s records (%.0f/s)", run.resource(), run.records(),
+                    run.total() == null ? "" : String.format(Locale.ROOT, " / %,d", run.total()), rate);
+            if (run.total() != null && rate > 0 && run.records() < run.total()) {
+                line += String.format(Locale.ROOT, ", ETA %.0f s", (run.total() - run.records()) / rate);
+            }
+            cli.out.print("\r\033[K" + line);
+            cli.out.flush();
         }
     }
 }

@@ -26,6 +26,8 @@ public class ContactMapper {
     public static final String CONNECTOR = "tajoConnector";
     /** Exchange property: the section of that file (customers, ...). */
     public static final String RESOURCE = "tajoResource";
+    /** Exchange property: the Brevo list to add contacts to when the mapping section sets no {@code list_id}. */
+    public static final String LIST_ID = "tajoListId";
     /** Exchange property set here: the {@link UnmappedRecord}s of the body. */
     public static final String UNMAPPED = BrevoOutbox.UNMAPPED;
 
@@ -59,6 +61,10 @@ public class ContactMapper {
         JsonNode body = JSON.valueToTree(exchange.getMessage().getBody(JsonNode.class));
         ResourceMapping mapping = mappings.resource(connector, resource);
         Object listId = mapping.settings().get("list_id");
+        if (listId == null || listId.toString().isBlank()) {
+            String routeListId = exchange.getProperty(LIST_ID, String.class);
+            listId = routeListId == null || routeListId.isBlank() ? null : routeListId.trim();
+        }
         List<BrevoCommand> commands = new ArrayList<>();
         List<UnmappedRecord> unmapped = new ArrayList<>();
         for (JsonNode record : body.isArray() ? body : List.of(body)) {

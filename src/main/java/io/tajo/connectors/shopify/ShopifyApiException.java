@@ -10,7 +10,12 @@ public class ShopifyApiException extends RuntimeException {
         this.status = status;
     }
 
-    /** The HTTP status Shopify answered, 0 when it could not be reached. */
+    /** Refused for a reason waiting will not fix (a bad query, access denied, a failed bulk operation). */
+    public ShopifyApiException(String message) {
+        this(message, 0);
+    }
+
+    /** The HTTP status Shopify answered; 0 when it could not be reached or the answer was no HTTP error. */
     public int status() {
         return status;
     }
