@@ -45,7 +45,11 @@ public class ShopifyConnection {
 
     /** What is missing for the sync to reach the shop, naming the variables to set. */
     public String missing() {
-        return isConnected() ? "nothing" : "SHOPIFY_SHOP_URL and SHOPIFY_ACCESS_TOKEN are not set and no shop is stored";
+        if (isConnected()) {
+            return "nothing";
+        }
+        return tokens.configuredShop().isPresent() ? "SHOPIFY_ACCESS_TOKEN is not set"
+                : "SHOPIFY_SHOP_URL and SHOPIFY_ACCESS_TOKEN are not set and no shop is stored";
     }
 
     /** True when the scheduled (quartz) syncs should pull: connected, and mode batch or hybrid. */
