@@ -47,7 +47,8 @@ public class BrevoOutbox {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<BrevoCommand>> COMMAND_LIST = new TypeReference<>() { };
 
-    private final String nodeId = UUID.randomUUID().toString();
+    /** Owner of this process's leases: its pid first, so a restart on the embedded store can tell a dead owner. */
+    private final String nodeId = ProcessHandle.current().pid() + "/" + UUID.randomUUID();
     private final AtomicLong claims = new AtomicLong();
     private StateStore store;
     private Duration idempotencyRetention = Duration.ofDays(7);
@@ -62,17 +63,36 @@ public class BrevoOutbox {
     public StateStore store() { return store; }
 
     /**
-     * On an embedded store this node is the only one: rows leased by its previous life (killed mid-round)
-     * are taken back at once instead of when their lease runs out.
+     * On the embedded store every node is a process on this machine: rows leased by one that is gone (killed
+     * mid-round) are taken back at once instead of when their lease runs out. Rows of a live process, such as
+     * `tajo run` beside a `tajo connectors sync`, stay with it.
      */
     public void start() {
         if (!store.isEmbedded()) {
             return;
         }
-        int released = store.inTransaction(connection -> Sql.update(connection,
-                "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE status = 'pending' AND lease_owner IS NOT NULL"));
+        int released = store.inTransaction(connection -> {
+            int rows = 0;
+            for (String owner : Sql.list(connection, "SELECT DISTINCT lease_owner FROM outbox WHERE status = 'pending' "
+                    + "AND lease_owner IS NOT NULL", rs -> rs.getString(1))) {
+                if (!isLiveProcess(owner)) {
+                    rows += Sql.update(connection, "UPDATE outbox SET lease_owner = NULL, lease_until = NULL "
+                            + "WHERE status = 'pending' AND lease_owner = ?", owner);
+                }
+            }
+            return rows;
+        });
         if (released > 0) {
-            LOG.info("Took back {} outbox rows leased before the last stop", released);
+            LOG.info("Took back {} outbox rows leased by a process that has stopped", released);
+        }
+    }
+
+    private static boolean isLiveProcess(String leaseOwner) {
+        try {
+            long pid = Long.parseLong(leaseOwner.substring(0, leaseOwner.indexOf('/')));
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        } catch (RuntimeException notOurFormat) {
+            return false;
         }
     }
 
