@@ -25,7 +25,9 @@ public final class ShopifyWebhookSender {
     public static final String SECRET = "shpss_test_secret";
     public static final String SHOP = "tajo-test.myshopify.com";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1 like Shopify: one connection per concurrent delivery, not one multiplexed h2c connection
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String url;
 
