@@ -14,6 +14,8 @@ import io.tajo.connectors.TajoService;
 import io.tajo.connectors.shopify.ShopDomain;
 import io.tajo.connectors.shopify.ShopifyAccessTokens;
 import io.tajo.connectors.shopify.ShopifyAdminApi;
+import io.tajo.connectors.brevo.BrevoOutbox;
+import io.tajo.connectors.shopify.ShopifyConnection;
 import io.tajo.connectors.shopify.ShopifySync;
 import io.tajo.connectors.shopify.ShopifySyncRun;
 import io.tajo.connectors.shopify.ShopifyWebhookRegistration;
@@ -173,6 +175,11 @@ class ConnectorsCommand implements Callable<Integer> {
                 + "(default: all three).")
         String resource;
 
+        @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "PT10M",
+                description = "How long to wait for the outbox to reach Brevo before exiting (ISO-8601, default ${DEFAULT-VALUE}; "
+                        + "PT0S exits at once and leaves delivery to `tajo run`).")
+        java.time.Duration wait;
+
         Sync(TajoCli cli) {
             this.cli = cli;
         }
@@ -185,7 +192,6 @@ class ConnectorsCommand implements Callable<Integer> {
             if (resource != null && !SHOPIFY_RESOURCES.contains(resource)) {
                 throw new TajoCli.UsageException("unknown Shopify resource '" + resource + "': use customers, orders or products");
             }
-            requireConnected(cli.environment.settings());
             List<String> resources = resource == null ? SHOPIFY_RESOURCES : List.of(resource);
             boolean onTerminal = System.console() != null;
             // the command prints its own progress and summary; the service's info logs show with --verbose
@@ -197,16 +203,38 @@ class ConnectorsCommand implements Callable<Integer> {
             service.addOverrideProperty("camel.main.route-filter-exclude-pattern", SCHEDULE_ROUTES);
             try {
                 service.start();
+                ShopifyConnection connection = service.lookup("shopifyConnection", ShopifyConnection.class);
+                if (!connection.isConnected()) {
+                    throw new IllegalStateException("Shopify is not connected: " + connection.missing()
+                            + " (set them, or run tajo connectors connect shopify)");
+                }
                 ProducerTemplate template = service.getCamelContext().createProducerTemplate();
                 for (String name : resources) {
                     ShopifySyncRun run = sync(service, template, name, onTerminal);
                     cli.out.println((onTerminal ? "\r\033[K" : "") + run.summary());
                 }
+                awaitDelivery(service.lookup("brevoOutbox", BrevoOutbox.class), onTerminal);
                 return 0;
             } finally {
                 service.stop();
                 quieted.forEach(Logger::setLevel);
             }
+        }
+
+        /** The sync's commands are in the outbox; waits (up to --wait) until the dispatcher has them at Brevo. */
+        private void awaitDelivery(BrevoOutbox outbox, boolean onTerminal) throws InterruptedException {
+            long deadline = System.nanoTime() + wait.toNanos();
+            long pending = outbox.pending();
+            while (pending > 0 && System.nanoTime() < deadline) {
+                if (onTerminal) {
+                    cli.out.print("\r\033[Kdelivering to Brevo: " + pending + " outbox rows left");
+                    cli.out.flush();
+                }
+                Thread.sleep(200);
+                pending = outbox.pending();
+            }
+            cli.out.println((onTerminal ? "\r\033[K" : "") + (pending == 0 ? "Everything synced is delivered to Brevo."
+                    : pending + " outbox rows still wait for Brevo; `tajo run` delivers them."));
         }
 
         private static Map<Logger, Level> quietInfoLogs() {
@@ -238,16 +266,6 @@ class ConnectorsCommand implements Callable<Integer> {
             return done.getMessage().getBody(ShopifySyncRun.class);
         }
 
-        private static void requireConnected(Settings settings) {
-            if (settings.get("tajo.shopify.access-token").isBlank()) {
-                throw new IllegalStateException("Shopify is not connected: set SHOPIFY_ACCESS_TOKEN and SHOPIFY_SHOP_URL "
-                        + "(or run tajo connectors connect shopify)");
-            }
-            if (settings.get("tajo.shopify.shop-url").isBlank() && settings.get("tajo.shopify.base-url").isBlank()) {
-                throw new IllegalStateException("Shopify is not connected: set SHOPIFY_SHOP_URL (your-store.myshopify.com) "
-                        + "(or run tajo connectors connect shopify)");
-            }
-        }
     }
 
     /** A progress line rewritten in place on a terminal: records, rate, and an ETA once the total is known. */

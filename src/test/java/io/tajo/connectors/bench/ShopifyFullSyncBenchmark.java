@@ -7,12 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.tajo.connectors.shopify.ShopifyFullSyncTest;
 import io.tajo.connectors.testing.BrevoStub;
+import io.tajo.connectors.testing.PackagedFullSync;
 import io.tajo.connectors.testing.RunningService;
 import io.tajo.connectors.testing.ShopifySyncStub;
 import org.junit.jupiter.api.Test;
@@ -21,14 +19,13 @@ import org.junit.jupiter.api.Test;
  * A full Shopify customer sync of a large shop (a bulk export of {@code bench.customers} lines, 100,000 by default)
  * against WireMock stubs: prints records/s and peak heap, asserts nothing about speed. Run with
  * {@code mvn -B package -DskipTests && mvn -Pbench verify}: the second part runs the packaged jar as a user
- * does, {@code java -Xmx256m -jar target/tajo.jar connectors sync shopify --full --resource customers}, to show
- * the stream fits in 256 MB of heap (the surefire run of this class comes before packaging, hence the first step).
+ * does, {@code java -Xmx256m -jar target/tajo.jar connectors sync shopify --full --resource customers} (the
+ * surefire run of this class comes before packaging, hence the first step); ShopifyFullSyncIT asserts it.
  */
 class ShopifyFullSyncBenchmark {
 
     private static final int CUSTOMERS = Integer.getInteger("bench.customers", 100_000);
     private static final String XMX = System.getProperty("bench.xmx", "256m");
-    private static final Pattern GC_HEAP = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
 
     private static Map<String, String> unthrottled(Map<String, String> env) {
         env.put("SHOPIFY_CUSTOMERS_LIST_ID", "7");
@@ -67,48 +64,16 @@ class ShopifyFullSyncBenchmark {
     }
 
     @Test
-    void fullSyncOfThePackagedJarIn256Mb() throws Exception {
-        Path jar = Path.of(System.getProperty("tajo.jar", "target/tajo.jar"));
-        if (!Files.exists(jar)) {
-            System.out.println("BENCH shopify full sync, packaged jar: skipped, " + jar + " missing (mvn -B package -DskipTests first)");
-            return;
-        }
+    void fullSyncOfThePackagedJar() throws Exception {
         Path dataDir = Files.createTempDirectory("tajo-bench-shopify-jar");
-        Path gcLog = dataDir.resolve("gc.log");
-        Path output = dataDir.resolve("tajo.out");
         try (BrevoStub brevo = new BrevoStub(); ShopifySyncStub shopify = new ShopifySyncStub()) {
-            ShopifyFullSyncTest.stubBulkExport(shopify, ShopifyFullSyncTest.customersJsonl(CUSTOMERS), CUSTOMERS);
-            Map<String, String> env = unthrottled(shopify.connect(RunningService.environment(dataDir, brevo)));
-            env.remove("TAJO_ROUTES");
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx" + XMX, "-Xlog:gc:file=" + gcLog, "-jar", jar.toString(),
-                    "connectors", "sync", "shopify", "--full", "--resource", "customers")
-                    .redirectErrorStream(true).redirectOutput(output.toFile());
-            builder.environment().putAll(env);
-            long start = System.nanoTime();
-            Process process = builder.start();
-            if (!process.waitFor(10, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new AssertionError("tajo connectors sync did not finish in 10 minutes");
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            long peakMb = 0;
-            long liveMb = 0;
-            long collections = 0;
-            for (String line : Files.readAllLines(gcLog)) {
-                Matcher heap = GC_HEAP.matcher(line);
-                if (heap.find()) {
-                    peakMb = Math.max(peakMb, Long.parseLong(heap.group(1)));
-                    liveMb = Math.max(liveMb, Long.parseLong(heap.group(2)));
-                    collections++;
-                }
-            }
-            System.out.printf("BENCH shopify full sync, java -Xmx%s -jar %s connectors sync shopify --full: exit %d in %.1f s "
-                            + "(%.0f records/s including JVM start); heap at most %d MB used before a GC, at most %d MB live after one, over %d GCs; "
-                            + "%d contacts imported to Brevo by the time it exited%n",
-                    XMX, jar, process.exitValue(), seconds, CUSTOMERS / seconds, peakMb, liveMb, collections,
-                    ShopifyFullSyncTest.importedEmails(brevo).size());
-            System.out.println("BENCH its output: " + Files.readString(output).strip().replace("\n", " | "));
+            PackagedFullSync.Result run = PackagedFullSync.run(dataDir, brevo, shopify, CUSTOMERS, XMX);
+            System.out.printf("BENCH shopify full sync, java -Xmx%s -jar target/tajo.jar connectors sync shopify --full: exit %d in %.1f s "
+                            + "(%.0f records/s including JVM start and delivery); heap at most %d MB used before a GC, at most %d MB "
+                            + "live after one, over %d GCs; %d contacts imported to Brevo%n",
+                    XMX, run.exit(), run.seconds(), CUSTOMERS / run.seconds(), run.peakUsedMb(), run.peakLiveMb(),
+                    run.collections(), ShopifyFullSyncTest.importedEmails(brevo).size());
+            System.out.println("BENCH its output: " + run.output().strip().replace("\n", " | "));
         }
     }
 }

@@ -57,11 +57,14 @@ class ConnectorsCommandTest {
                     customers -> assertThat(customers).matches(
                             "shopify customers: 3 records in \\d+\\.\\d s \\(\\d+/s\\), checkpoint 2026-01-02T10:00:01Z/7003"),
                     orders -> assertThat(orders).startsWith("shopify orders: 0 records in ").endsWith(", no checkpoint yet"),
-                    products -> assertThat(products).startsWith("shopify products: 0 records in "));
+                    products -> assertThat(products).startsWith("shopify products: 0 records in "),
+                    delivered -> assertThat(delivered).isEqualTo("Everything synced is delivered to Brevo."));
+            assertThat(brevo.requests("POST", "/v3/contacts")).extracting(r -> BrevoStub.body(r).get("email").asText())
+                    .containsExactlyInAnyOrder("a1@example.com", "a2@example.com", "a3@example.com");
 
             Run customersOnly = tajo(env, "connectors", "sync", "shopify", "--resource", "customers");
             assertThat(customersOnly.exit()).isZero();
-            assertThat(customersOnly.out().lines()).singleElement().asString()
+            assertThat(customersOnly.out().lines()).first().asString()
                     .matches("shopify customers: 0 records in \\d+\\.\\d s \\(\\d+/s\\), checkpoint 2026-01-02T10:00:01Z/7003");
             try (StateStore store = new StateStore()) {
                 store.setDataDir(dataDir.toString());

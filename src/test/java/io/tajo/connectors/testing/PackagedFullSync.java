@@ -1,0 +1,59 @@
+package io.tajo.connectors.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.tajo.connectors.shopify.ShopifyFullSyncTest;
+
+/**
+ * {@code java -Xmx<heap> -jar target/tajo.jar connectors sync shopify --full --resource customers} against a
+ * Shopify stub exporting {@code customers} generated customers and a Brevo stub, with its GC log read back.
+ */
+public final class PackagedFullSync {
+
+    private static final Pattern GC_HEAP = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+
+    public record Result(int exit, double seconds, long peakUsedMb, long peakLiveMb, long collections, String output) {
+    }
+
+    private PackagedFullSync() {
+    }
+
+    public static Result run(Path dataDir, BrevoStub brevo, ShopifySyncStub shopify, int customers, String heap) throws Exception {
+        ShopifyFullSyncTest.stubBulkExport(shopify, ShopifyFullSyncTest.customersJsonl(customers), customers);
+        Map<String, String> env = shopify.connect(RunningService.environment(dataDir, brevo));
+        env.remove("TAJO_ROUTES");
+        env.put("SHOPIFY_CUSTOMERS_LIST_ID", "7");
+        env.put("BREVO_RATE_CONTACTS", "1000/s");
+        Path gcLog = dataDir.resolve("gc.log");
+        Path output = dataDir.resolve("tajo.out");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap, "-Xlog:gc:file=" + gcLog, "-jar", System.getProperty("tajo.jar", "target/tajo.jar"),
+                "connectors", "sync", "shopify", "--full", "--resource", "customers")
+                .redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().putAll(env);
+        long start = System.nanoTime();
+        Process process = builder.start();
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("tajo connectors sync did not finish in 10 minutes");
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long peakUsed = 0;
+        long peakLive = 0;
+        long collections = 0;
+        for (String line : Files.readAllLines(gcLog)) {
+            Matcher gc = GC_HEAP.matcher(line);
+            if (gc.find()) {
+                peakUsed = Math.max(peakUsed, Long.parseLong(gc.group(1)));
+                peakLive = Math.max(peakLive, Long.parseLong(gc.group(2)));
+                collections++;
+            }
+        }
+        return new Result(process.exitValue(), seconds, peakUsed, peakLive, collections, Files.readString(output));
+    }
+}
