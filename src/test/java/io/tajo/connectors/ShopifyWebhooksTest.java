@@ -26,6 +26,8 @@ import io.tajo.connectors.testing.RunningService;
 import io.tajo.connectors.testing.ShopifyWebhookSender;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Signed Shopify deliveries into POST /webhooks/shopify, and exactly what reaches the Brevo stub. */
@@ -209,6 +211,37 @@ class ShopifyWebhooksTest {
                 .isEqualTo(json("{\"email\":\"jon@example.com\",\"attributes\":{\"ORDER_COUNT\":0,\"TOTAL_SPENT\":0},\"updateEnabled\":true}"));
         assertThat(BrevoStub.body(brevo.requests("POST", "/v3/events").get(0)).get("event_name").asText()).isEqualTo("order_cancelled");
         assertThat(BrevoStub.body(brevo.requests("POST", "/v3/orders/status").get(0)).get("status").asText()).isEqualTo("cancelled");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"orders/create,order_placed,pending", "orders/fulfilled,order_fulfilled,fulfilled", "orders/updated,,pending"})
+    void eachOrderTopicSendsItsEventAndStatus(String topic, String event, String status) throws Exception {
+        start(null);
+        ObjectNode order = fixture("orders-create");
+        order.putNull("cancelled_at");
+        order.putNull("financial_status");
+        if ("fulfilled".equals(status)) {
+            order.put("fulfillment_status", "fulfilled");
+        }
+        assertThat(shopify.deliver(topic, order)).isEqualTo(200);
+
+        List<String> paths = brevoRequests().stream().map(LoggedRequest::getUrl).toList();
+        assertThat(BrevoStub.body(brevo.requests("POST", "/v3/orders/status").get(0)).get("status").asText()).isEqualTo(status);
+        if (event == null) {
+            assertThat(paths).containsExactlyInAnyOrder("/v3/orders/status", "/v3/contacts");
+        } else {
+            assertThat(paths).containsExactlyInAnyOrder("/v3/orders/status", "/v3/events", "/v3/contacts");
+            assertThat(BrevoStub.body(brevo.requests("POST", "/v3/events").get(0)).get("event_name").asText()).isEqualTo(event);
+        }
+    }
+
+    @Test
+    void aDeletedProductIsMarkedDeletedInBrevosCatalogue() throws Exception {
+        start(null);
+        assertThat(shopify.deliver("products/delete", Map.of("id", 788032119674292922L))).isEqualTo(200);
+        assertThat(brevoRequests()).singleElement().satisfies(r -> assertThat(BrevoStub.body(r)).isEqualTo(json(
+                "{\"id\":\"788032119674292922\",\"name\":\"deleted product 788032119674292922\","
+                        + "\"deletedAt\":\"2026-01-02T10:00:00Z\",\"updateEnabled\":true}")));
     }
 
     @Test
