@@ -56,7 +56,7 @@ public class ShopifyWebhooks {
     /** Reports once whether deliveries can be verified at all. */
     public void start() {
         if (!verification().signature().hasSecret()) {
-            LOG.warn("Shopify webhooks not connected: no app secret (SHOPIFY_API_SECRET or `tajo connectors connect shopify "
+            LOG.info("Shopify webhooks not connected: no app secret (SHOPIFY_API_SECRET or `tajo connectors connect shopify "
                     + "--api-secret`), so every delivery is refused (401)");
         }
     }
