@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiPredicate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.WireMock;
@@ -62,42 +63,55 @@ class JarProcessIT {
         try (BrevoStub brevo = new BrevoStub()) {
             Map<String, String> env = environment(dataDir, brevo);
             env.put("SHOPIFY_API_SECRET", ShopifyWebhookSender.SECRET);
-            Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-            try (JarProcess tajo = JarProcess.start(env, dataDir.resolve("tajo-1.log"))) {
-                tajo.awaitHealthy(Duration.ofSeconds(60));
-                ShopifyWebhookSender shopify = new ShopifyWebhookSender(tajo.url("/webhooks/shopify"));
-                AtomicBoolean sending = new AtomicBoolean(true);
-                AtomicInteger next = new AtomicInteger();
-                ExecutorService senders = Executors.newFixedThreadPool(4);
-                for (int t = 0; t < 4; t++) {
-                    senders.submit(() -> {
-                        while (sending.get()) {
-                            int n = next.getAndIncrement();
-                            ObjectNode customer = ShopifyWebhookSender.fixture("customers-create");
-                            customer.put("id", 1000 + n).put("email", "hook" + n + "@example.com");
-                            try {
-                                if (shopify.deliver("customers/create", customer) == 200) {
-                                    acknowledged.add("hook" + n + "@example.com");
-                                }
-                            } catch (IllegalStateException connectionLost) {
-                                // the kill cut this delivery: Shopify would retry it, and it was not acknowledged
-                            }
-                        }
-                    });
+            Set<String> acknowledged = killMidStreamAndRestart(env, brevo, (tajo, n) -> {
+                ObjectNode customer = ShopifyWebhookSender.fixture("customers-create");
+                customer.put("id", 1000 + n).put("email", "kill" + n + "@example.com");
+                try {
+                    return new ShopifyWebhookSender(tajo.url("/webhooks/shopify")).deliver("customers/create", customer) == 200;
+                } catch (IllegalStateException connectionLost) {
+                    return false;  // the kill cut this delivery: not acknowledged, so Shopify would send it again
                 }
-                await().until(() -> acknowledged.size() >= 300);
-                tajo.kill();
-                sending.set(false);
-                senders.shutdown();
-            }
-            try (JarProcess tajo = JarProcess.start(env, dataDir.resolve("tajo-2.log"))) {
-                tajo.awaitHealthy(Duration.ofSeconds(60));
-                await().atMost(Duration.ofSeconds(120)).untilAsserted(() ->
-                        assertThat(deliveredEmails(brevo)).containsAll(acknowledged));
-            }
+            });
             System.out.println("kill -9 during signed webhooks: " + acknowledged.size() + " answered 200, all delivered");
             brevo.assertAllRequestsValid();
         }
+    }
+
+    /**
+     * Four senders stream deliveries into the jar until at least 300 are acknowledged, then the jar is killed
+     * with -9 mid-stream and started again on the same data: returns the emails acknowledged before the kill,
+     * once every one of them has reached Brevo.
+     */
+    private Set<String> killMidStreamAndRestart(Map<String, String> env, BrevoStub brevo,
+                                                BiPredicate<JarProcess, Integer> deliver) throws Exception {
+        Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
+        try (JarProcess tajo = JarProcess.start(env, dataDir.resolve("tajo-1.log"))) {
+            tajo.awaitHealthy(Duration.ofSeconds(60));
+            AtomicBoolean sending = new AtomicBoolean(true);
+            AtomicInteger next = new AtomicInteger();
+            ExecutorService senders = Executors.newFixedThreadPool(4);
+            for (int t = 0; t < 4; t++) {
+                senders.submit(() -> {
+                    while (sending.get()) {
+                        int n = next.getAndIncrement();
+                        if (deliver.test(tajo, n)) {
+                            acknowledged.add(n);
+                        }
+                    }
+                });
+            }
+            await().until(() -> acknowledged.size() >= 300);
+            tajo.kill();  // mid-stream: requests in flight, rows half-dispatched
+            sending.set(false);
+            senders.shutdown();
+        }
+        Set<String> emails = new HashSet<>();
+        acknowledged.forEach(n -> emails.add("kill" + n + "@example.com"));
+        try (JarProcess tajo = JarProcess.start(env, dataDir.resolve("tajo-2.log"))) {
+            tajo.awaitHealthy(Duration.ofSeconds(60));
+            await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(deliveredEmails(brevo)).containsAll(emails));
+        }
+        return emails;
     }
 
     private static Set<String> deliveredEmails(BrevoStub brevo) {
@@ -148,35 +162,8 @@ class JarProcessIT {
     @Test
     void everyAcknowledgedCommandIsDeliveredAfterAKillDashNine() throws Exception {
         try (BrevoStub brevo = new BrevoStub()) {
-            Map<String, String> env = environment(dataDir, brevo);
-            Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-            try (JarProcess tajo = JarProcess.start(env, dataDir.resolve("tajo-1.log"))) {
-                tajo.awaitHealthy(Duration.ofSeconds(60));
-                AtomicBoolean sending = new AtomicBoolean(true);
-                AtomicInteger next = new AtomicInteger();
-                ExecutorService senders = Executors.newFixedThreadPool(4);
-                for (int t = 0; t < 4; t++) {
-                    senders.submit(() -> {
-                        while (sending.get()) {
-                            String email = "kill" + next.getAndIncrement() + "@example.com";
-                            if (post(tajo, email)) {
-                                acknowledged.add(email);
-                            }
-                        }
-                    });
-                }
-                await().until(() -> acknowledged.size() >= 300);
-                tajo.kill();  // mid-stream: requests in flight, rows half-dispatched
-                sending.set(false);
-                senders.shutdown();
-            }
-            assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(300);
-
-            try (JarProcess tajo = JarProcess.start(env, dataDir.resolve("tajo-2.log"))) {
-                tajo.awaitHealthy(Duration.ofSeconds(60));
-                await().atMost(Duration.ofSeconds(120)).untilAsserted(() ->
-                        assertThat(deliveredEmails(brevo)).containsAll(acknowledged));
-            }
+            Set<String> acknowledged = killMidStreamAndRestart(environment(dataDir, brevo), brevo,
+                    (tajo, n) -> post(tajo, "kill" + n + "@example.com"));
             List<String> all = brevo.requests("POST", "/v3/contacts").stream()
                     .map(r -> BrevoStub.body(r).get("email").asText()).toList();
             System.out.println("kill -9: " + acknowledged.size() + " acknowledged, " + all.size() + " sent, "
