@@ -1,14 +1,10 @@
 package io.tajo.connectors.cli;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
 import io.tajo.connectors.TajoEnvironment.Settings;
 import io.tajo.connectors.TajoService;
 import io.tajo.connectors.shopify.ShopDomain;
@@ -25,7 +21,6 @@ import io.tajo.connectors.store.StateStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.DefaultExchange;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -195,7 +190,6 @@ class ConnectorsCommand implements Callable<Integer> {
             List<String> resources = resource == null ? SHOPIFY_RESOURCES : List.of(resource);
             boolean onTerminal = System.console() != null;
             // the command prints its own progress and summary; the service's info logs show with --verbose
-            Map<Logger, Level> quieted = cli.verbose ? Map.of() : quietInfoLogs();
             TajoService service = new TajoService(cli.environment);
             service.addOverrideProperty("camel.server.enabled", "false");
             service.addOverrideProperty("camel.management.enabled", "false");
@@ -217,7 +211,6 @@ class ConnectorsCommand implements Callable<Integer> {
                 return 0;
             } finally {
                 service.stop();
-                quieted.forEach(Logger::setLevel);
             }
         }
 
@@ -237,17 +230,6 @@ class ConnectorsCommand implements Callable<Integer> {
                     : pending + " outbox rows still wait for Brevo; `tajo run` delivers them."));
         }
 
-        private static Map<Logger, Level> quietInfoLogs() {
-            Map<Logger, Level> levels = new HashMap<>();
-            LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
-            for (Logger logger : logging.getLoggerList()) {
-                if (logger.getLevel() != null && !logger.getLevel().isGreaterOrEqual(Level.WARN)) {
-                    levels.put(logger, logger.getLevel());
-                    logger.setLevel(Level.WARN);
-                }
-            }
-            return levels;
-        }
 
         private ShopifySyncRun sync(TajoService service, ProducerTemplate template, String name, boolean onTerminal) {
             Exchange exchange = new DefaultExchange(service.getCamelContext());

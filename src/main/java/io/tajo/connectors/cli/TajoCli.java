@@ -1,10 +1,16 @@
 package io.tajo.connectors.cli;
 
 import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.Map;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
 import io.tajo.connectors.TajoEnvironment;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,6 +69,15 @@ public class TajoCli implements Callable<Integer> {
             }
             return 1;
         });
+        commandLine.setExecutionStrategy(parseResult -> {
+            // a command prints its own result; the service's info logs are for `tajo run`, and for --verbose
+            Map<Logger, Level> quieted = isRun(parseResult) || cli.verbose ? Map.of() : quietInfoLogs();
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } finally {
+                quieted.forEach(Logger::setLevel);
+            }
+        });
         return commandLine.execute(args);
     }
 
@@ -72,6 +87,22 @@ public class TajoCli implements Callable<Integer> {
     }
 
     private static final java.util.regex.Pattern SHOPIFY_TOKEN = java.util.regex.Pattern.compile("(shp[a-z]{2}_)[A-Za-z0-9]{4,}");
+
+    private static boolean isRun(CommandLine.ParseResult parseResult) {
+        return !parseResult.hasSubcommand() || "run".equals(parseResult.subcommand().commandSpec().name());
+    }
+
+    /** Raises every logger below WARN to WARN; returns the levels to put back. */
+    private static Map<Logger, Level> quietInfoLogs() {
+        Map<Logger, Level> levels = new HashMap<>();
+        for (Logger logger : ((LoggerContext) LoggerFactory.getILoggerFactory()).getLoggerList()) {
+            if (logger.getLevel() != null && !logger.getLevel().isGreaterOrEqual(Level.WARN)) {
+                levels.put(logger, logger.getLevel());
+                logger.setLevel(Level.WARN);
+            }
+        }
+        return levels;
+    }
 
     /** The error's own message and, when deeper, the root cause's: what went wrong and why, on one line. */
     static String oneLine(Throwable error) {
