@@ -186,6 +186,41 @@ class StripeWebhooksTest {
                 "{\"email\":\"" + EMAIL + "\",\"attributes\":{\"LAST_PAYMENT_DATE\":\"2026-01-02\"},\"updateEnabled\":true}"));
     }
 
+    private ObjectNode charge(String id, long amount, long refunded) {
+        return fixture("charge").put("id", id).put("amount", amount).put("amount_refunded", refunded).put("receipt_email", EMAIL);
+    }
+
+    private List<String> lifetimeValues() throws InterruptedException {
+        return brevoRequests().stream().map(BrevoStub::body).filter(b -> b.has("attributes") && b.get("attributes").has("LIFETIME_VALUE"))
+                .map(b -> b.at("/attributes/LIFETIME_VALUE").decimalValue().stripTrailingZeros().toPlainString()).toList();
+    }
+
+    @Test
+    void chargesAddUpToTheLifetimeValueNetOfRefundsEachChargeCountedOnce() throws Exception {
+        start();
+        assertThat(deliver(event("charge.succeeded", charge("ch_1", 1000, 0), 1767350000))).isEqualTo(200);
+        List<LoggedRequest> first = brevoRequests();
+        assertThat(first).extracting(LoggedRequest::getUrl).containsExactlyInAnyOrder("/v3/events", "/v3/contacts", "/v3/contacts");
+        assertThat(BrevoStub.body(brevo.requests("POST", "/v3/events").get(0)).get("event_properties")).isEqualTo(BrevoStub.json(
+                "{\"id\":\"ch_1\",\"amount\":1000,\"currency\":\"usd\"}"));
+        assertThat(lifetimeValues()).containsExactly("10");
+
+        brevo.answerLikeBrevo();
+        assertThat(deliver(event("charge.succeeded", charge("ch_2", 2550, 0), 1767350100))).isEqualTo(200);
+        assertThat(lifetimeValues()).containsExactly("35.5");
+
+        brevo.answerLikeBrevo();
+        assertThat(deliver(event("charge.refunded", charge("ch_1", 1000, 400), 1767350200))).isEqualTo(200);
+        assertThat(brevoRequests()).extracting(LoggedRequest::getUrl).containsExactlyInAnyOrder("/v3/events", "/v3/contacts");
+        assertThat(BrevoStub.body(brevo.requests("POST", "/v3/events").get(0)).at("/event_properties/amount").asLong()).isEqualTo(400);
+        assertThat(lifetimeValues()).containsExactly("31.5");
+
+        brevo.answerLikeBrevo();
+        // the charge's success event again, delivered late under another event id: the refund stays counted
+        assertThat(deliver(event("charge.succeeded", charge("ch_1", 1000, 0), 1767350000))).isEqualTo(200);
+        assertThat(lifetimeValues()).containsExactly("31.5");
+    }
+
     @Test
     void subscriptionUpdatedSetsStatusAndPlan() throws Exception {
         start();

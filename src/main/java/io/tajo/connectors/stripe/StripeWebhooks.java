@@ -150,7 +150,8 @@ public class StripeWebhooks {
 
     /**
      * Payments (checkout.session.completed, invoice.paid, payment_intent.succeeded, charge.succeeded,
-     * charge.refunded): a Brevo event, and LAST_PAYMENT_DATE on the payer's contact (not for a refund).
+     * charge.refunded): a Brevo event, LAST_PAYMENT_DATE on the payer's contact (not for a refund), and for charges
+     * LIFETIME_VALUE: the sum of the payer's charges seen, net of refunds.
      */
     public List<BrevoCommand> paymentCommands(Exchange exchange) {
         JsonNode event = json(exchange);
@@ -200,6 +201,19 @@ public class StripeWebhooks {
             // an older payment arriving late does not move the date back
             commands.add(new BrevoCommand("upsertContact", email.get(), contact, SOURCE, "last-payment/" + email.get(),
                     JSON.getNodeFactory().numberNode(created * 1000), null));
+        }
+        if (type.startsWith("charge.")) {
+            // charges alone feed LIFETIME_VALUE: a payment's invoice, payment intent and checkout would count it again
+            StripeCharges.record(store, object.path("id").asText(), email.get(), object.path("amount").asLong(),
+                    object.path("amount_refunded").asLong(), object.path("currency").asText(null), created * 1000)
+                    .ifPresentOrElse(lifetime -> {
+                        ObjectNode contact = JSON.createObjectNode();
+                        contact.putObject("attributes").put("LIFETIME_VALUE", lifetime.value());
+                        // computed now: a computation that commits later but started earlier must not win
+                        commands.add(new BrevoCommand("upsertContact", email.get(), contact, SOURCE, "lifetime-value/" + email.get(),
+                                JSON.getNodeFactory().numberNode(lifetime.computedAt()), null));
+                    }, () -> LOG.info("Stripe charges of {} are in several (or unknown) currencies: LIFETIME_VALUE left as it is",
+                            email.get()));
         }
         return commands;
     }
