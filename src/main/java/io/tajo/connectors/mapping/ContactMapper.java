@@ -28,6 +28,11 @@ public class ContactMapper {
     public static final String RESOURCE = "tajoResource";
     /** Exchange property: the Brevo list to add contacts to when the mapping section sets no {@code list_id}. */
     public static final String LIST_ID = "tajoListId";
+    /**
+     * Exchange property: the records' version (epoch milliseconds or ISO-8601) when the caller knows it better
+     * than the record's own {@code updated_at} (a Stripe customer has none: its event's {@code created} is used).
+     */
+    public static final String SOURCE_VERSION = "tajoSourceVersion";
     /** Exchange property set here: the {@link UnmappedRecord}s of the body. */
     public static final String UNMAPPED = BrevoOutbox.UNMAPPED;
 
@@ -65,6 +70,8 @@ public class ContactMapper {
             String routeListId = exchange.getProperty(LIST_ID, String.class);
             listId = routeListId == null || routeListId.isBlank() ? null : routeListId.trim();
         }
+        Object callerVersion = exchange.getProperty(SOURCE_VERSION);
+        JsonNode version = callerVersion == null ? null : JSON.valueToTree(callerVersion);
         List<BrevoCommand> commands = new ArrayList<>();
         List<UnmappedRecord> unmapped = new ArrayList<>();
         for (JsonNode record : body.isArray() ? body : List.of(body)) {
@@ -77,7 +84,7 @@ public class ContactMapper {
                     payload.putArray("listIds").add(Long.parseLong(listId.toString()));
                 }
                 commands.add(new BrevoCommand("upsertContact", contact.email(), payload, connector, sourceId,
-                        record.get("updated_at"), null));
+                        version != null ? version : record.get("updated_at"), null));
             } catch (MappingException e) {
                 unmapped.add(new UnmappedRecord(connector, sourceId, record.toString(), e.getMessage()));
                 LOG.info("{} record {} not mapped: {}", connector, sourceId, e.getMessage());

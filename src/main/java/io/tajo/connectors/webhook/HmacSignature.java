@@ -38,19 +38,35 @@ public final class HmacSignature {
 
     /** True when {@code provided} is the signature of {@code signed} under any of the secrets. */
     public boolean matches(byte[] signed, String provided) {
-        if (provided == null || provided.isBlank()) {
-            return false;
+        return matchesAny(signed, provided == null ? List.of() : List.of(provided));
+    }
+
+    /**
+     * True when any of the {@code provided} signatures (Stripe may send several {@code v1=}) is the signature of
+     * {@code signed} under any of the secrets.
+     */
+    public boolean matchesAny(byte[] signed, List<String> provided) {
+        List<byte[]> candidates = new java.util.ArrayList<>();
+        for (String signature : provided) {
+            if (signature == null || signature.isBlank()) {
+                continue;
+            }
+            try {
+                candidates.add(decode(signature.trim()));
+            } catch (IllegalArgumentException notEncodedThatWay) {
+                // another candidate may still match
+            }
         }
-        byte[] expectedBytes;
-        try {
-            expectedBytes = decode(provided.trim());
-        } catch (IllegalArgumentException notEncodedThatWay) {
+        if (candidates.isEmpty()) {
             return false;
         }
         boolean match = false;
         for (byte[] secret : secrets) {
-            // no early exit: every secret costs the same, whichever matches
-            match |= MessageDigest.isEqual(sign(secret, signed), expectedBytes);
+            byte[] expected = sign(secret, signed);
+            for (byte[] candidate : candidates) {
+                // no early exit: every secret and candidate costs the same, whichever matches
+                match |= MessageDigest.isEqual(expected, candidate);
+            }
         }
         return match;
     }
