@@ -2,6 +2,9 @@ package io.tajo.connectors.webhook;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 
 import org.apache.camel.Exchange;
@@ -27,6 +30,9 @@ public class SignedWebhook {
     private String dedupeHeader = "";
     private String secret = "";
     private String previousSecret = "";
+    private String timestampTolerance = "";
+    private Duration tolerance;
+    private Clock clock = Clock.systemUTC();
     private HmacSignature signature;
     private String[] signedParts;
 
@@ -39,6 +45,9 @@ public class SignedWebhook {
     public void setDedupeHeader(String dedupeHeader) { this.dedupeHeader = dedupeHeader; }
     public void setSecret(String secret) { this.secret = secret; }
     public void setPreviousSecret(String previousSecret) { this.previousSecret = previousSecret; }
+    /** ISO-8601 (PT5M); empty: the timestamp is not checked for age. */
+    public void setTimestampTolerance(String timestampTolerance) { this.timestampTolerance = timestampTolerance; }
+    void setClock(Clock clock) { this.clock = clock; }
 
     /** Checks the configuration once, at start-up: a template mistake stops the service with its reason. */
     public void start() {
@@ -58,6 +67,10 @@ public class SignedWebhook {
         if (template.contains("{timestamp}") && timestampHeader.isBlank()) {
             throw new IllegalArgumentException(connector + " webhooks: signed '" + signed
                     + "' uses {timestamp} but no timestampHeader is set");
+        }
+        tolerance = timestampTolerance == null || timestampTolerance.isBlank() ? null : Duration.parse(timestampTolerance.trim());
+        if (tolerance != null && timestampHeader.isBlank()) {
+            throw new IllegalArgumentException(connector + " webhooks: timestampTolerance needs a timestampHeader");
         }
         signature = new HmacSignature(algorithm.trim(), enc, secret, previousSecret);
         try {
@@ -82,6 +95,23 @@ public class SignedWebhook {
         byte[] body = exchange.getMessage().getBody(byte[].class);
         if (!signature.matches(signedBytes(exchange, body == null ? new byte[0] : body), provided)) {
             throw new WebhookRejectedException(401, "bad signature");
+        }
+        if (tolerance != null) {
+            checkAge(header(exchange, timestampHeader));
+        }
+    }
+
+    /** A replayed delivery is refused once its timestamp (epoch seconds, or milliseconds) is older than the tolerance. */
+    private void checkAge(String timestamp) {
+        long value;
+        try {
+            value = Long.parseLong(timestamp);
+        } catch (NumberFormatException notEpoch) {
+            throw new WebhookRejectedException(401, timestampHeader + " is not an epoch time");
+        }
+        Instant sent = value > 100_000_000_000L ? Instant.ofEpochMilli(value) : Instant.ofEpochSecond(value);
+        if (Duration.between(sent, clock.instant()).abs().compareTo(tolerance) > 0) {
+            throw new WebhookRejectedException(401, "timestamp outside the tolerance");
         }
     }
 

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HexFormat;
 
 import javax.crypto.Mac;
@@ -58,6 +61,24 @@ class SignedWebhookTest {
                 .isInstanceOfSatisfying(WebhookRejectedException.class, e -> assertThat(e.getStatus()).isEqualTo(401));
         assertThatThrownBy(() -> webhook.verify(delivery(hexHmac("s3cret", "1767348000.", BODY), null)))
                 .isInstanceOf(WebhookRejectedException.class);
+    }
+
+    @Test
+    void aTimestampOutsideTheToleranceIsRefusedThoughSigned() throws Exception {
+        SignedWebhook webhook = new SignedWebhook();
+        webhook.setConnector("acme");
+        webhook.setSignatureHeader("X-Acme-Signature");
+        webhook.setSigned("{timestamp}.{body}");
+        webhook.setTimestampHeader("X-Acme-Timestamp");
+        webhook.setTimestampTolerance("PT5M");
+        webhook.setSecret("s3cret");
+        webhook.setClock(Clock.fixed(Instant.ofEpochSecond(1767348000L + 299), ZoneOffset.UTC));
+        webhook.start();
+        webhook.verify(delivery(hexHmac("s3cret", "1767348000.", BODY), "1767348000"));
+        webhook.verify(delivery(hexHmac("s3cret", "1767348000000.", BODY), "1767348000000"));
+        webhook.setClock(Clock.fixed(Instant.ofEpochSecond(1767348000L + 301), ZoneOffset.UTC));
+        assertThatThrownBy(() -> webhook.verify(delivery(hexHmac("s3cret", "1767348000.", BODY), "1767348000")))
+                .isInstanceOf(WebhookRejectedException.class).hasMessage("timestamp outside the tolerance");
     }
 
     @Test
