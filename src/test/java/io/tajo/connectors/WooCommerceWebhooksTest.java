@@ -117,6 +117,19 @@ class WooCommerceWebhooksTest {
     }
 
     @Test
+    void theUnsignedPingOfANewWebhookIs200AndAnythingElseUnsignedIs401() throws Exception {
+        start();
+        Map<String, String> form = Map.of("Content-Type", "application/x-www-form-urlencoded");
+        assertThat(http.send("webhook_id=7".getBytes(java.nio.charset.StandardCharsets.UTF_8), form)).isEqualTo(200);
+        assertThat(http.send("customer_id=7".getBytes(java.nio.charset.StandardCharsets.UTF_8), form)).isEqualTo(401);
+        byte[] body = ShopifyWebhookSender.compact(customer());
+        Map<String, String> unsigned = headers("customer.created", body, SECRET);
+        unsigned.remove("X-WC-Webhook-Signature");
+        assertThat(http.send(body, unsigned)).isEqualTo(401);
+        assertThat(brevoRequests()).isEmpty();
+    }
+
+    @Test
     void thePreviousSecretIsAcceptedDuringARotation() throws Exception {
         start();
         byte[] body = ShopifyWebhookSender.compact(customer());

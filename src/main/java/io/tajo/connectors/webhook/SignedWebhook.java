@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
  */
 public class SignedWebhook {
 
+    /** Exchange property set on an unsigned test ping: nothing in it is read, it is answered 200. */
+    public static final String PING = "tajoWebhookPing";
+
     private static final Logger LOG = LoggerFactory.getLogger(SignedWebhook.class);
 
     private String connector = "";
@@ -31,6 +34,7 @@ public class SignedWebhook {
     private String secret = "";
     private String previousSecret = "";
     private String timestampTolerance = "";
+    private String pingField = "";
     private Duration tolerance;
     private Clock clock = Clock.systemUTC();
     private HmacSignature signature;
@@ -47,6 +51,8 @@ public class SignedWebhook {
     public void setPreviousSecret(String previousSecret) { this.previousSecret = previousSecret; }
     /** ISO-8601 (PT5M); empty: the timestamp is not checked for age. */
     public void setTimestampTolerance(String timestampTolerance) { this.timestampTolerance = timestampTolerance; }
+    /** A form field (or header) only the platform's unsigned test ping carries; empty: none. */
+    public void setPingField(String pingField) { this.pingField = pingField; }
     void setClock(Clock clock) { this.clock = clock; }
 
     /** Checks the configuration once, at start-up: a template mistake stops the service with its reason. */
@@ -83,10 +89,18 @@ public class SignedWebhook {
         }
     }
 
-    /** Refuses (401, no detail) a delivery whose signature does not match; the body must be the raw bytes. */
+    /**
+     * Refuses (401, no detail) a delivery whose signature does not match; the body must be the raw bytes. An
+     * unsigned test ping (pingField) is let through with exchange property {@link #PING} set, to be answered 200.
+     */
     public void verify(Exchange exchange) {
         String provided = exchange.getMessage().getHeader(signatureHeader, String.class);
         if (provided == null || provided.isBlank()) {
+            // platform-http turns the fields of a form-encoded POST into headers
+            if (pingField != null && !pingField.isBlank() && exchange.getMessage().getHeader(pingField.trim()) != null) {
+                exchange.setProperty(PING, true);
+                return;
+            }
             throw new WebhookRejectedException(401, "missing " + signatureHeader);
         }
         if (!signature.hasSecret()) {
