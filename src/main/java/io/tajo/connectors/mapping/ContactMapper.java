@@ -1,6 +1,9 @@
 package io.tajo.connectors.mapping;
 
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +11,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.tajo.connectors.brevo.BrevoCommand;
 import io.tajo.connectors.brevo.BrevoOutbox;
 import io.tajo.connectors.brevo.UnmappedRecord;
@@ -35,6 +39,9 @@ public class ContactMapper {
     public static final String SOURCE_VERSION = "tajoSourceVersion";
     /** Exchange property set here: the {@link UnmappedRecord}s of the body. */
     public static final String UNMAPPED = BrevoOutbox.UNMAPPED;
+
+    /** Mapping section setting: the record field holding its version; updated_at unless set. */
+    public static final String VERSION_FIELD = "version_field";
 
     private static final Logger LOG = LoggerFactory.getLogger(ContactMapper.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -72,6 +79,9 @@ public class ContactMapper {
         }
         Object callerVersion = exchange.getProperty(SOURCE_VERSION);
         JsonNode version = callerVersion == null ? null : JSON.valueToTree(callerVersion);
+        Object versionSetting = mapping.settings().get(VERSION_FIELD);
+        String versionField = versionSetting == null || versionSetting.toString().isBlank()
+                ? "updated_at" : versionSetting.toString().trim();
         List<BrevoCommand> commands = new ArrayList<>();
         List<UnmappedRecord> unmapped = new ArrayList<>();
         for (JsonNode record : body.isArray() ? body : List.of(body)) {
@@ -84,7 +94,7 @@ public class ContactMapper {
                     payload.putArray("listIds").add(Long.parseLong(listId.toString()));
                 }
                 commands.add(new BrevoCommand("upsertContact", contact.email(), payload, connector, sourceId,
-                        version != null ? version : record.get("updated_at"), null));
+                        version != null ? version : version(record.get(versionField)), null));
             } catch (MappingException e) {
                 unmapped.add(new UnmappedRecord(connector, sourceId, record.toString(), e.getMessage()));
                 LOG.info("{} record {} not mapped: {}", connector, sourceId, e.getMessage());
@@ -92,5 +102,17 @@ public class ContactMapper {
         }
         exchange.setProperty(UNMAPPED, unmapped);
         return commands;
+    }
+
+    /** A date-time without an offset (WooCommerce's *_gmt fields) is read as UTC; anything else is kept as is. */
+    static JsonNode version(JsonNode value) {
+        if (value != null && value.isTextual()) {
+            try {
+                return TextNode.valueOf(LocalDateTime.parse(value.asText().trim()).toInstant(ZoneOffset.UTC).toString());
+            } catch (DateTimeParseException hasAnOffsetOrIsNoDate) {
+                return value;
+            }
+        }
+        return value;
     }
 }
