@@ -290,6 +290,11 @@ class ShopifyWebhooksTest {
                 .as("another shop").isEqualTo(401);
         assertThat(shopify.deliver("customers/create", customer, h -> h.put("X-Shopify-Hmac-Sha256",
                 ShopifyWebhookSender.sign(body, "some-other-secret")))).as("wrong secret").isEqualTo(401);
+        byte[] form = "email=eve%40example.com".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Map<String, String> formHeaders = ShopifyWebhookSender.headers("customers/create", form);
+        formHeaders.put("Content-Type", "application/x-www-form-urlencoded");
+        formHeaders.put("X-Shopify-Hmac-Sha256", "bm90IGl0");
+        assertThat(shopify.send(form, formHeaders)).as("a form post with a bad signature").isEqualTo(401);
         assertThat(brevoRequests()).isEmpty();
         assertThat(service.outbox().pending()).isZero();
     }
