@@ -1,7 +1,6 @@
 package io.tajo.connectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -110,8 +109,7 @@ class ConnectorAcceptanceTest {
             T result;
             try (RunningService service = RunningService.start(env)) {
                 result = test.apply(service);
-                await().atMost(Duration.ofSeconds(10)).until(() -> service.outbox().pending() == 0);
-                Thread.sleep(300);
+                service.awaitOutboxEmpty();
             }
             brevo.assertAllRequestsValid();
             lastRequests = brevo.requests().stream().map(r -> r.getUrl() + " " + BrevoStub.body(r)).toList();

@@ -2,7 +2,6 @@ package io.tajo.connectors;
 
 import static io.tajo.connectors.testing.ShopifyWebhookSender.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -61,10 +59,8 @@ class ShopifyWebhooksTest {
         brevo.close();
     }
 
-    /** Waits until the outbox is empty, then a little longer so a stray second request would show. */
     private List<LoggedRequest> brevoRequests() throws InterruptedException {
-        await().atMost(Duration.ofSeconds(10)).until(() -> service.outbox().pending() == 0);
-        Thread.sleep(300);
+        service.awaitOutboxEmpty();
         return brevo.requests();
     }
 

@@ -1,7 +1,6 @@
 package io.tajo.connectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,8 +62,7 @@ class StripeWebhooksTest {
     }
 
     private List<LoggedRequest> brevoRequests() throws InterruptedException {
-        await().atMost(Duration.ofSeconds(10)).until(() -> service.outbox().pending() == 0);
-        Thread.sleep(300);
+        service.awaitOutboxEmpty();
         return brevo.requests();
     }
 

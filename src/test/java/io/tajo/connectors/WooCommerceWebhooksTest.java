@@ -1,12 +1,10 @@
 package io.tajo.connectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,10 +82,8 @@ class WooCommerceWebhooksTest {
         return http.send(body, headers(topic, body, SECRET));
     }
 
-    /** Waits until the outbox is empty, then a little longer so a stray second request would show. */
     private List<LoggedRequest> brevoRequests() throws InterruptedException {
-        await().atMost(Duration.ofSeconds(10)).until(() -> service.outbox().pending() == 0);
-        Thread.sleep(300);
+        service.awaitOutboxEmpty();
         return brevo.requests();
     }
 

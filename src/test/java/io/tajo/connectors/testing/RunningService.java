@@ -79,6 +79,12 @@ public final class RunningService implements AutoCloseable {
         return context().getRegistry().lookupByNameAndType("brevoOutbox", BrevoOutbox.class);
     }
 
+    /** Waits until the outbox is empty, then a little longer so a stray second request would show at the stub. */
+    public void awaitOutboxEmpty() throws InterruptedException {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> outbox().pending() == 0);
+        Thread.sleep(300);
+    }
+
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
