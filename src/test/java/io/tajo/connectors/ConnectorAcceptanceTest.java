@@ -73,7 +73,7 @@ class ConnectorAcceptanceTest {
                         },
                         "X-Shopify-Hmac-Sha256", "customers/create", "app/uninstalled",
                         ShopifyWebhookSender.fixture("customers-create"),
-                        "{\"email\":\"bob@biller.com\",\"attributes\":{\"FIRSTNAME\":\"Bob\",\"LASTNAME\":\"Biller\"},\"updateEnabled\":true}"),
+                        "{\"email\":\"bob@biller.com\",\"attributes\":{\"FIRSTNAME\":\"Bob\",\"LASTNAME\":\"Biller\",\"SHOPIFY_CUSTOMER_ID\":\"706405506930370084\"},\"updateEnabled\":true}"),
                 new Connector("stripe", Map.of("STRIPE_WEBHOOK_SECRET", StripeWebhooksTest.SECRET),
                         (type, object, id) -> {
                             ObjectNode event = JSON.createObjectNode().put("id", id).put("object", "event")

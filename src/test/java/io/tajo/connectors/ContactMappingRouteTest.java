@@ -42,7 +42,7 @@ class ContactMappingRouteTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> brevo.requests().size() == 1);
             assertThat(BrevoStub.body(brevo.requests().get(0))).isEqualTo(BrevoStub.json(
                     "{\"email\":\"bob@biller.com\",\"attributes\":{\"FIRSTNAME\":\"Bob\",\"LASTNAME\":\"Biller\","
-                            + "\"SMS\":\"+16135550134\",\"TOTAL_SPENT\":12.5,\"ORDER_COUNT\":3},\"updateEnabled\":true}"));
+                            + "\"SMS\":\"+16135550134\",\"TOTAL_SPENT\":12.5,\"ORDER_COUNT\":3,\"SHOPIFY_CUSTOMER_ID\":\"1\"},\"updateEnabled\":true}"));
 
             List<DeadLetters.DeadLetter> letters = new DeadLetters(service.store()).list(DeadLetters.Filter.all());
             assertThat(letters).extracting(DeadLetters.DeadLetter::sourceId).containsExactly("customers/2", "customers/3");

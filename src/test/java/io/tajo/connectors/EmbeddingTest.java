@@ -73,7 +73,7 @@ class EmbeddingTest {
                 assertThat(shopify.deliver("customers/create", fixture("customers-create"))).isEqualTo(200);
                 await().atMost(Duration.ofSeconds(15)).until(() -> brevo.requests().size() == 1);
                 assertThat(BrevoStub.body(brevo.requests().get(0))).isEqualTo(BrevoStub.json(
-                        "{\"email\":\"bob@biller.com\",\"attributes\":{\"FIRSTNAME\":\"Bob\",\"LASTNAME\":\"Biller\"},\"updateEnabled\":true}"));
+                        "{\"email\":\"bob@biller.com\",\"attributes\":{\"FIRSTNAME\":\"Bob\",\"LASTNAME\":\"Biller\",\"SHOPIFY_CUSTOMER_ID\":\"706405506930370084\"},\"updateEnabled\":true}"));
             }
             brevo.assertAllRequestsValid();
         }

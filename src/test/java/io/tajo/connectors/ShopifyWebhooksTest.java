@@ -80,7 +80,7 @@ class ShopifyWebhooksTest {
         List<LoggedRequest> requests = brevoRequests();
         assertThat(requests).extracting(LoggedRequest::getUrl).containsExactly("/v3/contacts", "/v3/contacts");
         assertThat(BrevoStub.body(requests.get(0))).isEqualTo(json(
-                "{\"email\":\"bob@biller.com\",\"attributes\":{\"FIRSTNAME\":\"Bob\",\"LASTNAME\":\"Biller\"},\"updateEnabled\":true}"));
+                "{\"email\":\"bob@biller.com\",\"attributes\":{\"FIRSTNAME\":\"Bob\",\"LASTNAME\":\"Biller\",\"SHOPIFY_CUSTOMER_ID\":\"706405506930370084\"},\"updateEnabled\":true}"));
         assertThat(BrevoStub.body(requests.get(1)).at("/attributes/FIRSTNAME").asText()).isEqualTo("Robert");
     }
 

@@ -106,7 +106,7 @@ class ShopifyIncrementalSyncTest {
                             "a5@example.com", "a6@example.com", "a7@example.com", "a8@example.com");
             assertThat(BrevoStub.body(brevo.requests("POST", "/v3/contacts").get(0))).isEqualTo(BrevoStub.json(
                     "{\"email\":\"a1@example.com\",\"attributes\":{\"FIRSTNAME\":\"First7001\",\"LASTNAME\":\"Last7001\","
-                            + "\"TOTAL_SPENT\":12.5,\"ORDER_COUNT\":3},\"updateEnabled\":true}"));
+                            + "\"TOTAL_SPENT\":12.5,\"ORDER_COUNT\":3,\"SHOPIFY_CUSTOMER_ID\":\"7001\"},\"updateEnabled\":true}"));
             brevo.assertAllRequestsValid();
         }
     }
