@@ -58,5 +58,14 @@ public final class TajoEnvironment implements PropertiesFunction {
     @FunctionalInterface
     public interface Settings {
         String get(String key);
+
+        /** The setting, or {@code fallback} when application.properties has no such key. */
+        default String get(String key, String fallback) {
+            try {
+                return get(key);
+            } catch (IllegalArgumentException notSet) {
+                return fallback;
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.tajo.connectors.cli;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,13 +12,11 @@ import io.tajo.connectors.shopify.ShopDomain;
 import io.tajo.connectors.shopify.ShopifyAccessTokens;
 import io.tajo.connectors.shopify.ShopifyAdminApi;
 import io.tajo.connectors.brevo.BrevoOutbox;
-import io.tajo.connectors.shopify.ShopifyConnection;
-import io.tajo.connectors.shopify.ShopifySync;
-import io.tajo.connectors.shopify.ShopifySyncRun;
 import io.tajo.connectors.shopify.ShopifyWebhookRegistration;
 import io.tajo.connectors.store.ConnectorCredentials.Credentials;
 import io.tajo.connectors.store.ConnectorCredentials;
 import io.tajo.connectors.store.StateStore;
+import io.tajo.connectors.sync.SyncRun;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.DefaultExchange;
@@ -152,22 +151,17 @@ class ConnectorsCommand implements Callable<Integer> {
                     + "and exits. Commands go to the outbox; delivery to Brevo goes on while it runs and in `tajo run`.")
     static class Sync implements Callable<Integer> {
 
-        private static final List<String> SHOPIFY_RESOURCES = List.of("customers", "orders", "products");
-        // the sync and what it hands its commands to; no HTTP server, no schedules, no webhooks
-        private static final String SYNC_ROUTES = "brevo-enqueue,brevo-dispatch,brevo-send,contact-mapping,shopify-sync*";
-        private static final String SCHEDULE_ROUTES = "shopify-sync-.*-schedule,shopify-sync-scheduled";
-
         private final TajoCli cli;
 
-        @Parameters(index = "0", paramLabel = "CONNECTOR", description = "The connector to sync: shopify.")
+        @Parameters(index = "0", paramLabel = "CONNECTOR", description = "The connector to sync, e.g. shopify.")
         String connector;
 
         @Option(names = "--full", description = "Sync everything, not only what changed since the last checkpoint "
                 + "(Shopify customers: through a bulk export).")
         boolean full;
 
-        @Option(names = "--resource", paramLabel = "RESOURCE", description = "Only this resource: customers, orders or products "
-                + "(default: all three).")
+        @Option(names = "--resource", paramLabel = "RESOURCE", description = "Only this resource, e.g. customers "
+                + "(default: every resource of the connector's tajo.<connector>.sync.resources).")
         String resource;
 
         @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "PT10M",
@@ -181,30 +175,27 @@ class ConnectorsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            if (!"shopify".equals(connector)) {
-                throw new TajoCli.UsageException("no batch sync for connector '" + connector + "': sync supports shopify");
+            String known = cli.environment.settings().get("tajo." + connector + ".sync.resources", "");
+            List<String> resources = Arrays.stream(known.split(",")).map(String::trim).filter(r -> !r.isEmpty()).toList();
+            if (resources.isEmpty()) {
+                throw new TajoCli.UsageException("no batch sync for connector '" + connector + "'");
             }
-            if (resource != null && !SHOPIFY_RESOURCES.contains(resource)) {
-                throw new TajoCli.UsageException("unknown Shopify resource '" + resource + "': use customers, orders or products");
+            if (resource != null && !resources.contains(resource)) {
+                throw new TajoCli.UsageException("unknown " + connector + " resource '" + resource + "': use " + String.join(", ", resources));
             }
-            List<String> resources = resource == null ? SHOPIFY_RESOURCES : List.of(resource);
             boolean onTerminal = System.console() != null;
-            // the command prints its own progress and summary; the service's info logs show with --verbose
+            // the connector's sync routes and what they hand their commands to; no HTTP server, schedules,
+            // webhooks or skills (by the route naming convention: <connector>-webhooks, *-schedule)
             TajoService service = new TajoService(cli.environment);
             service.addOverrideProperty("camel.server.enabled", "false");
             service.addOverrideProperty("camel.management.enabled", "false");
-            service.addOverrideProperty("camel.main.route-filter-include-pattern", SYNC_ROUTES);
-            service.addOverrideProperty("camel.main.route-filter-exclude-pattern", SCHEDULE_ROUTES);
+            service.addOverrideProperty("camel.main.route-filter-include-pattern", "brevo-.*,contact-mapping," + connector + "-.*");
+            service.addOverrideProperty("camel.main.route-filter-exclude-pattern", ".*-webhooks,.*-schedule,.*-scheduled,.*-oauth-.*");
             try {
                 service.start();
-                ShopifyConnection connection = service.lookup("shopifyConnection", ShopifyConnection.class);
-                if (!connection.isConnected()) {
-                    throw new IllegalStateException("Shopify is not connected: " + connection.missing()
-                            + " (set them, or run tajo connectors connect shopify)");
-                }
                 ProducerTemplate template = service.getCamelContext().createProducerTemplate();
-                for (String name : resources) {
-                    ShopifySyncRun run = sync(service, template, name, onTerminal);
+                for (String name : resource == null ? resources : List.of(resource)) {
+                    SyncRun run = sync(service, template, name, onTerminal);
                     cli.out.println((onTerminal ? "\r\033[K" : "") + run.summary());
                 }
                 awaitDelivery(service.lookup("brevoOutbox", BrevoOutbox.class), onTerminal);
@@ -230,28 +221,31 @@ class ConnectorsCommand implements Callable<Integer> {
                     : pending + " outbox rows still wait for Brevo; `tajo run` delivers them."));
         }
 
-
-        private ShopifySyncRun sync(TajoService service, ProducerTemplate template, String name, boolean onTerminal) {
+        private SyncRun sync(TajoService service, ProducerTemplate template, String name, boolean onTerminal) throws Exception {
             Exchange exchange = new DefaultExchange(service.getCamelContext());
-            exchange.setProperty(ShopifySync.RESOURCE, name);
-            exchange.setProperty(ShopifySync.FULL, full);
+            exchange.setProperty(SyncRun.RESOURCE, name);
+            exchange.setProperty(SyncRun.FULL, full);
             if (onTerminal) {
-                exchange.setProperty(ShopifySync.PROGRESS, new ProgressLine(cli));
+                exchange.setProperty(SyncRun.PROGRESS, new ProgressLine(cli));
             }
-            Exchange done = template.send("direct:shopify-sync", exchange);
-            if (done.getException() != null) {
-                ShopifySyncRun run = done.getProperty(ShopifySyncRun.PROPERTY, ShopifySyncRun.class);
-                throw new IllegalStateException("shopify " + name + " sync stopped"
-                        + (run == null ? "" : " after " + run.records() + " records; the next sync resumes after the last committed page"),
-                        done.getException());
+            Exchange done = template.send("direct:" + connector + "-sync", exchange);
+            Exception failure = done.getException();
+            SyncRun run = done.getMessage().getBody(SyncRun.class);
+            if (failure != null && run == null) {
+                // stopped before it began (not connected, a bad setting): the cause says it all
+                throw failure;
             }
-            return done.getMessage().getBody(ShopifySyncRun.class);
+            if (failure != null) {
+                throw new IllegalStateException(connector + " " + name + " sync stopped after " + run.records()
+                        + " records; the next sync resumes after the last committed page", failure);
+            }
+            return run;
         }
 
     }
 
     /** A progress line rewritten in place on a terminal: records, rate, and an ETA once the total is known. */
-    static final class ProgressLine implements Consumer<ShopifySyncRun> {
+    static final class ProgressLine implements Consumer<SyncRun> {
         private final TajoCli cli;
         private long lastPrinted;
 
@@ -260,14 +254,14 @@ class ConnectorsCommand implements Callable<Integer> {
         }
 
         @Override
-        public void accept(ShopifySyncRun run) {
+        public void accept(SyncRun run) {
             long now = System.nanoTime();
             if (now - lastPrinted < 200_000_000L) {
                 return;
             }
             lastPrinted = now;
             double rate = run.records() / Math.max(run.elapsedSeconds(), 0.001);
-            String line = String.format(Locale.ROOT, "shopify %s: %,d%s records (%.0f/s)", run.resource(), run.records(),
+            String line = String.format(Locale.ROOT, "%s %s: %,d%s records (%.0f/s)", run.connector(), run.resource(), run.records(),
                     run.total() == null ? "" : String.format(Locale.ROOT, " / %,d", run.total()), rate);
             if (run.total() != null && rate > 0 && run.records() < run.total()) {
                 line += String.format(Locale.ROOT, ", ETA %.0f s", (run.total() - run.records()) / rate);

@@ -43,6 +43,13 @@ public class ShopifyConnection {
         return tokens.isConnected();
     }
 
+    /** Stops a sync that cannot reach the shop, with what to set. */
+    public void requireConnected() {
+        if (!isConnected()) {
+            throw new IllegalStateException("Shopify is not connected: " + missing() + " (set them, or run tajo connectors connect shopify)");
+        }
+    }
+
     /** What is missing for the sync to reach the shop, naming the variables to set. */
     public String missing() {
         if (isConnected()) {

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.tajo.connectors.brevo.BrevoOutbox;
 import io.tajo.connectors.store.StateStore;
 import io.tajo.connectors.store.SyncCheckpoint;
+import io.tajo.connectors.sync.SyncRun;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,12 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public class ShopifySync {
 
-    /** Exchange property naming the resource to sync: customers, orders or products. */
-    public static final String RESOURCE = "shopifyResource";
-    /** Exchange property: true for a full sync (customers through a bulk operation). */
-    public static final String FULL = "shopifyFull";
-    /** Exchange property: an optional {@code Consumer<ShopifySyncRun>} told after each committed page. */
-    public static final String PROGRESS = "shopifyProgress";
 
     static final String CONNECTOR = "shopify";
     static final String BULK_SUFFIX = "-bulk";
@@ -54,15 +49,15 @@ public class ShopifySync {
     /** Starts a run of the resource named by {@link #RESOURCE}, from its stored checkpoint unless full. */
     @SuppressWarnings("unchecked")
     public ShopifySyncRun beginRun(Exchange exchange) {
-        String resource = exchange.getProperty(RESOURCE, String.class);
-        boolean full = exchange.getProperty(FULL, false, Boolean.class);
+        String resource = exchange.getProperty(SyncRun.RESOURCE, String.class);
+        boolean full = exchange.getProperty(SyncRun.FULL, false, Boolean.class);
         int pageSize = switch (resource == null ? "" : resource) {
             case "customers" -> customersPageSize;
             case "orders" -> ordersPageSize;
             case "products" -> productsPageSize;
             default -> throw new IllegalArgumentException("Shopify sync knows customers, orders and products, not '" + resource + "'");
         };
-        ShopifySyncRun run = new ShopifySyncRun(resource, full, pageSize, exchange.getProperty(PROGRESS, Consumer.class));
+        ShopifySyncRun run = new ShopifySyncRun(resource, full, pageSize, exchange.getProperty(SyncRun.PROGRESS, Consumer.class));
         if (full && resource.equals("customers")) {
             SyncCheckpoint.load(store, CONNECTOR, resource + BULK_SUFFIX)
                     .filter(bulk -> bulk.cursor() != null)

@@ -5,13 +5,14 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 import io.tajo.connectors.store.SyncCheckpoint;
+import io.tajo.connectors.sync.SyncRun;
 
 /**
  * One run of a Shopify resource sync, carried through the route as an exchange property: what the next
  * request asks for, which records were already sent (by (updated_at, id), never by timestamp alone), and
  * the progress a caller may watch.
  */
-public class ShopifySyncRun {
+public class ShopifySyncRun implements SyncRun {
 
     public static final String PROPERTY = "shopifySyncRun";
 
@@ -135,16 +136,17 @@ public class ShopifySyncRun {
         return first;
     }
 
-    public String resource() { return resource; }
+    @Override public String connector() { return ShopifySync.CONNECTOR; }
+    @Override public String resource() { return resource; }
     public boolean full() { return full; }
     public int pageSize() { return pageSize; }
     public boolean isBackfill() { return backfill; }
     public String queryWatermark() { return queryWatermark; }
     public String cursor() { return cursor; }
     public boolean hasMorePages() { return morePages; }
-    public long records() { return records; }
+    @Override public long records() { return records; }
     public long pages() { return pages; }
-    public Long total() { return total; }
+    @Override public Long total() { return total; }
     public SyncCheckpoint checkpoint() { return checkpoint; }
     public long throttledMillis() { return throttledMillis; }
     public String bulkOperationId() { return bulkOperationId; }
@@ -162,11 +164,13 @@ public class ShopifySyncRun {
         return bulkOperationId == null;
     }
 
+    @Override
     public double elapsedSeconds() {
         return (System.nanoTime() - startedNanos) / 1e9;
     }
 
     /** One line: {@code shopify customers: 1200 records in 3.4 s (353/s), checkpoint 2026-01-02T10:00:00Z/7001}. */
+    @Override
     public String summary() {
         double seconds = elapsedSeconds();
         String where = checkpoint == null ? "no checkpoint yet"

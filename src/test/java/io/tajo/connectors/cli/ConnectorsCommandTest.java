@@ -78,9 +78,16 @@ class ConnectorsCommandTest {
 
     @Test
     void anUnknownConnectorIsAUsageErrorOnOneLine() {
-        Run run = tajo(Map.of("TAJO_DATA_DIR", dataDir.toString()), "connectors", "sync", "stripe");
+        Run run = tajo(Map.of("TAJO_DATA_DIR", dataDir.toString()), "connectors", "sync", "woocommerce");
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).isEqualTo("tajo: no batch sync for connector 'stripe': sync supports shopify\n");
+        assertThat(run.err()).isEqualTo("tajo: no batch sync for connector 'woocommerce'\n");
+    }
+
+    @Test
+    void anUnknownResourceIsAUsageErrorNamingTheConnectorsResources() {
+        Run run = tajo(Map.of("TAJO_DATA_DIR", dataDir.toString()), "connectors", "sync", "shopify", "--resource", "carts");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("tajo: unknown shopify resource 'carts': use customers, orders, products\n");
     }
 
     @Test

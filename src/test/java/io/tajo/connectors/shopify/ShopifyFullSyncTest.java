@@ -17,6 +17,7 @@ import java.util.Set;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.tajo.connectors.store.SyncCheckpoint;
+import io.tajo.connectors.sync.SyncRun;
 import io.tajo.connectors.testing.BrevoStub;
 import io.tajo.connectors.testing.RunningService;
 import io.tajo.connectors.testing.ShopifySyncStub;
@@ -66,8 +67,8 @@ public class ShopifyFullSyncTest {
 
     public static ShopifySyncRun fullSync(RunningService service) {
         Exchange exchange = new DefaultExchange(service.context());
-        exchange.setProperty(ShopifySync.RESOURCE, "customers");
-        exchange.setProperty(ShopifySync.FULL, true);
+        exchange.setProperty(SyncRun.RESOURCE, "customers");
+        exchange.setProperty(SyncRun.FULL, true);
         Exchange done = service.context().createProducerTemplate().send("direct:shopify-sync", exchange);
         if (done.getException() != null) {
             throw new RuntimeException(done.getException());

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.tajo.connectors.store.SyncCheckpoint;
+import io.tajo.connectors.sync.SyncRun;
 import io.tajo.connectors.testing.BrevoStub;
 import io.tajo.connectors.testing.RunningService;
 import io.tajo.connectors.testing.ShopifySyncStub;
@@ -36,7 +37,7 @@ class ShopifyIncrementalSyncTest {
 
     static ShopifySyncRun sync(RunningService service, String resource) {
         Exchange exchange = new DefaultExchange(service.context());
-        exchange.setProperty(ShopifySync.RESOURCE, resource);
+        exchange.setProperty(SyncRun.RESOURCE, resource);
         Exchange done = service.context().createProducerTemplate().send("direct:shopify-sync", exchange);
         if (done.getException() != null) {
             throw new RuntimeException(done.getException());

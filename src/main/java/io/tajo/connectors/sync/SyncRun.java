@@ -1,0 +1,35 @@
+package io.tajo.connectors.sync;
+
+/**
+ * One run of a connector's batch sync, as its caller sees it: the scheduled route, or
+ * {@code tajo connectors sync <connector>}.
+ *
+ * <p>The contract of every connector's {@code direct:<connector>-sync} route: exchange properties {@link #RESOURCE}
+ * (one of the connector's {@code tajo.<connector>.sync.resources}) and {@link #FULL} (optional, true for a sync
+ * of everything rather than of the changes since the checkpoint), optionally {@link #PROGRESS}; the result body is
+ * the run.
+ */
+public interface SyncRun {
+
+    /** Exchange property: the resource to sync (customers, orders, ...). */
+    String RESOURCE = "tajoSyncResource";
+    /** Exchange property: true for a full sync. */
+    String FULL = "tajoSyncFull";
+    /** Exchange property: an optional {@code Consumer<SyncRun>} told as the run moves on (after each committed page). */
+    String PROGRESS = "tajoSyncProgress";
+
+    String connector();
+
+    String resource();
+
+    /** Records committed to the outbox so far. */
+    long records();
+
+    /** How many records the run will see, when the platform says; null otherwise. */
+    Long total();
+
+    double elapsedSeconds();
+
+    /** One line: connector, resource, records, rate and where the next run resumes. */
+    String summary();
+}
