@@ -5,6 +5,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -21,6 +22,17 @@ public record BrevoCommand(String op, String identifier, ObjectNode payload, Str
                            JsonNode sourceVersion, String occurredAt) {
 
     private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9_-]{1,255}");
+
+    /**
+     * An email identifier is kept trimmed and in lower case: Brevo matches contacts by email without regard to
+     * case, and so must the outbox, so that Bob@Example.com from one platform and bob@example.com from another
+     * are one person.
+     */
+    public BrevoCommand {
+        if (identifier != null && identifier.indexOf('@') > 0) {
+            identifier = identifier.trim().toLowerCase(Locale.ROOT);
+        }
+    }
 
     public BrevoOp brevoOp() {
         return BrevoOp.of(op).orElseThrow(() -> new InvalidCommandException("unknown op '" + op + "'"));
