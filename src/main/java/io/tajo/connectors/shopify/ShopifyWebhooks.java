@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tajo.connectors.brevo.BrevoCommand;
 import io.tajo.connectors.mapping.ContactMapper;
+import io.tajo.connectors.store.ConsentStates;
 import io.tajo.connectors.store.SourceContacts;
 import io.tajo.connectors.store.StateStore;
 import io.tajo.connectors.webhook.HmacSignature;
@@ -124,6 +125,8 @@ public class ShopifyWebhooks {
             return List.of();
         }
         boolean subscribed = "subscribed".equals(consent.at("/email_marketing_consent/state").asText());
+        // what Shopify now has: consent-sync pushes a Brevo unsubscribe to Shopify only when it differs
+        ConsentStates.seen(store, SOURCE, email, subscribed);
         ObjectNode payload = JSON.createObjectNode().put("emailBlacklisted", !subscribed);
         Object listId = contactMapper.settings(SOURCE, "customers").get("list_id");
         if (subscribed && listId != null) {

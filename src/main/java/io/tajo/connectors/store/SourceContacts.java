@@ -2,6 +2,7 @@ package io.tajo.connectors.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.Optional;
 
 /** The email each platform record was last sent to Brevo with, for events that carry only the platform's id. */
@@ -21,5 +22,16 @@ public final class SourceContacts {
     public static Optional<String> emailOf(StateStore store, String source, String sourceId) {
         return store.inTransaction(connection -> Sql.first(connection,
                 "SELECT email FROM source_contact WHERE source = ? AND source_id = ?", rs -> rs.getString(1), source, sourceId));
+    }
+
+    /**
+     * The platform id (after {@code prefix}, e.g. {@code customers/}) of the record last sent to Brevo with this
+     * email, case aside.
+     */
+    public static Optional<String> sourceIdOf(StateStore store, String source, String prefix, String email) {
+        return store.inTransaction(connection -> Sql.first(connection,
+                "SELECT source_id FROM source_contact WHERE source = ? AND LOWER(email) = ? AND source_id LIKE ? "
+                        + "ORDER BY updated_at DESC", rs -> rs.getString(1).substring(prefix.length()),
+                source, email.trim().toLowerCase(Locale.ROOT), prefix + "%"));
     }
 }
