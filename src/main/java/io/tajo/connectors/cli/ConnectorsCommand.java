@@ -12,6 +12,8 @@ import io.tajo.connectors.shopify.ShopDomain;
 import io.tajo.connectors.shopify.ShopifyAccessTokens;
 import io.tajo.connectors.shopify.ShopifyAdminApi;
 import io.tajo.connectors.brevo.BrevoOutbox;
+import io.tajo.connectors.consent.BrevoWebhookRegistration;
+import io.tajo.connectors.webhook.CallbackUrl;
 import io.tajo.connectors.shopify.ShopifyWebhookRegistration;
 import io.tajo.connectors.store.ConnectorCredentials.Credentials;
 import io.tajo.connectors.store.ConnectorCredentials;
@@ -106,16 +108,20 @@ class ConnectorsCommand implements Callable<Integer> {
         }
 
         @Command(name = "register", mixinStandardHelpOptions = true,
-                description = "Subscribes the topics the enabled resources (SHOPIFY_RESOURCES) need to "
-                        + "TAJO_PUBLIC_URL/webhooks/shopify; topics already subscribed there are left alone.")
+                description = {"shopify: subscribes the topics the enabled resources (SHOPIFY_RESOURCES) need to "
+                        + "TAJO_PUBLIC_URL/webhooks/shopify; topics already subscribed there are left alone.",
+                        "brevo: creates the marketing webhook consent-sync listens to (unsubscribed, hardBounce, spam, "
+                                + "contactDeleted to TAJO_PUBLIC_URL/webhooks/brevo, with TAJO_BREVO_WEBHOOK_TOKEN as its bearer "
+                                + "token), unless it is there."})
         static class Register implements Callable<Integer> {
             private final TajoCli cli;
 
-            @Parameters(index = "0", paramLabel = "CONNECTOR", description = "The platform: shopify.")
+            @Parameters(index = "0", paramLabel = "CONNECTOR", description = "The platform: shopify or brevo.")
             String connector;
 
             @Option(names = "--callback-url", paramLabel = "URL",
-                    description = "Where Shopify sends the webhooks (default: TAJO_PUBLIC_URL/webhooks/shopify), e.g. a tunnel's https URL.")
+                    description = "Where the platform sends the webhooks (default: TAJO_PUBLIC_URL/webhooks/<platform>), "
+                            + "e.g. a tunnel's https URL.")
             String callbackUrl;
 
             Register(TajoCli cli) {
@@ -124,6 +130,9 @@ class ConnectorsCommand implements Callable<Integer> {
 
             @Override
             public Integer call() {
+                if ("brevo".equals(connector)) {
+                    return registerBrevo(cli.environment.settings());
+                }
                 requireShopify(connector);
                 Settings settings = cli.environment.settings();
                 String callback = callbackUrl != null
@@ -142,6 +151,20 @@ class ConnectorsCommand implements Callable<Integer> {
                     cli.err.println("tajo: Shopify refused the subscription " + failure);
                 }
                 return result.failures().isEmpty() ? 0 : 1;
+            }
+
+            private int registerBrevo(Settings settings) {
+                String apiKey = settings.get("tajo.brevo.api-key");
+                String token = settings.get("tajo.consent.webhook-token");
+                if (apiKey.isBlank() || token.isBlank()) {
+                    throw new TajoCli.UsageException((apiKey.isBlank() ? "BREVO_API_KEY" : "TAJO_BREVO_WEBHOOK_TOKEN")
+                            + " is not set: the Brevo webhook needs "
+                            + (apiKey.isBlank() ? "an API key to be created" : "a bearer token to authenticate its deliveries"));
+                }
+                String callback = CallbackUrl.check("Brevo", callbackUrl != null ? callbackUrl : settings.get("tajo.public-url"),
+                        "/webhooks/brevo", callbackUrl != null);
+                cli.out.println(new BrevoWebhookRegistration(settings.get("tajo.brevo.base-url"), apiKey).register(callback, token));
+                return 0;
             }
         }
     }

@@ -1,7 +1,5 @@
 package io.tajo.connectors.shopify;
 
-import java.net.InetAddress;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -12,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tajo.connectors.webhook.CallbackUrl;
 
 /**
  * Subscribes the shop's webhook topics the enabled resources need to {@code {TAJO_PUBLIC_URL}/webhooks/shopify},
@@ -73,44 +72,9 @@ public final class ShopifyWebhookRegistration {
         return new ArrayList<>(topics);
     }
 
-    /**
-     * Refuses a callback URL Shopify cannot deliver to: not https, or a loopback / localhost host. Returns the URL of
-     * the webhook endpoint.
-     */
+    /** {@code TAJO_PUBLIC_URL/webhooks/shopify}, or the full callback given, checked to be reachable by Shopify. */
     public static String callbackUrl(String publicUrlOrCallback, boolean isFullCallback) {
-        String url = publicUrlOrCallback.trim().replaceAll("/+$", "");
-        String callback = isFullCallback ? url : url + "/webhooks/shopify";
-        URI uri;
-        try {
-            uri = URI.create(callback);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + callback + "' is not a URL");
-        }
-        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-        if (isLocal(host)) {
-            throw new IllegalArgumentException("Shopify cannot reach " + callback + " (a local address): set TAJO_PUBLIC_URL "
-                    + "to the service's public https URL, or pass --callback-url (e.g. a tunnel's URL)");
-        }
-        if (!"https".equals(uri.getScheme())) {
-            throw new IllegalArgumentException("Shopify delivers webhooks to https URLs only, not " + callback
-                    + ": set TAJO_PUBLIC_URL (or --callback-url) to an https URL");
-        }
-        return callback;
-    }
-
-    private static boolean isLocal(String host) {
-        if (host.isEmpty() || host.equals("localhost") || host.endsWith(".localhost")) {
-            return true;
-        }
-        if (host.matches("[0-9.]+") || host.startsWith("[")) {
-            try {
-                InetAddress address = InetAddress.getByName(host);
-                return address.isLoopbackAddress() || address.isAnyLocalAddress() || address.isLinkLocalAddress();
-            } catch (Exception e) {
-                return false;
-            }
-        }
-        return false;
+        return CallbackUrl.check("Shopify", publicUrlOrCallback, "/webhooks/shopify", isFullCallback);
     }
 
     /** Creates the subscriptions that are missing for these topics at this callback URL. */
