@@ -7,6 +7,8 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -64,6 +66,15 @@ public class ContactMapper {
     /** A mapping section's settings (list_id, delete_behavior, ...); empty when the connector has no such section. */
     public Map<String, Object> settings(String connector, String resource) {
         return mappings.connectors().contains(connector) ? mappings.resource(connector, resource).settings() : Map.of();
+    }
+
+    /** The top-level record fields a mapping section reads, plus its version field (see {@link ResourceMapping#sourceFields}). */
+    public Set<String> sourceFields(String connector, String resource) {
+        ResourceMapping mapping = mappings.resource(connector, resource);
+        Set<String> names = new TreeSet<>(mapping.sourceFields());
+        Object versionSetting = mapping.settings().get(VERSION_FIELD);
+        names.add(versionSetting == null || versionSetting.toString().isBlank() ? "updated_at" : versionSetting.toString().trim());
+        return names;
     }
 
     /** Body: one record or an array of them. Returns their commands, for {@code direct:brevo}. */
