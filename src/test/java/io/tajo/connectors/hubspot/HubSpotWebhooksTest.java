@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,6 +106,25 @@ class HubSpotWebhooksTest {
         assertThat(deliver(List.of(event(1, "contact.propertyChange", 102, System.currentTimeMillis())))).isEqualTo(200);
         assertThat(brevoRequests()).containsExactly("POST /v3/contacts " + BrevoStub.json(
                 "{\"email\":\"bea@example.com\",\"attributes\":{\"FIRSTNAME\":\"Bea\",\"HUBSPOT_CONTACT_ID\":\"102\"},\"updateEnabled\":true}"));
+    }
+
+    @Test
+    void hubSpotsDocumentedBatchIsReadInOneCall() throws Exception {
+        // HubSpot's example says eventType where deliveries say subscriptionType; both are read
+        byte[] body = BrevoStub.json(Files.readString(Path.of("src/test/resources/fixtures/hubspot/webhook-batch-docs-example.json")))
+                .toString().getBytes(StandardCharsets.UTF_8);
+        hubspot.answerBatchRead(List.of(contact(1246965, "ada@example.com", "Ada", "Lovelace", "613-555-0134", "2026-01-02T10:00:00Z"),
+                contact(1246978, "bea@example.com", "Bea", null, null, "2026-01-02T10:00:00Z")));
+
+        assertThat(deliver(PATH, body, HubSpotStub.headers(HubSpotStub.PUBLIC_URL + PATH, body, HubSpotStub.CLIENT_SECRET,
+                System.currentTimeMillis()))).isEqualTo(200);
+
+        assertThat(hubspot.bodies(HubSpotStub.BATCH_READ)).singleElement().satisfies(read -> assertThat(read.get("inputs"))
+                .isEqualTo(BrevoStub.json("[{\"id\":\"1246965\"},{\"id\":\"1246978\"}]")));
+        assertThat(brevoRequests()).containsExactlyInAnyOrder(
+                "POST /v3/contacts " + BrevoStub.json(ADA.replace("\"101\"", "\"1246965\"")),
+                "POST /v3/contacts " + BrevoStub.json("{\"email\":\"bea@example.com\",\"attributes\":{\"FIRSTNAME\":\"Bea\","
+                        + "\"HUBSPOT_CONTACT_ID\":\"1246978\"},\"updateEnabled\":true}"));
     }
 
     @Test
