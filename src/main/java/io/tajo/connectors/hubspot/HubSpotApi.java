@@ -152,8 +152,7 @@ public class HubSpotApi {
             JsonNode grant = refresh(refresh);
             long now = System.currentTimeMillis();
             String token = text(grant, "access_token", "accessToken");
-            Long expiresIn = grant.has("expires_in") ? (Long) grant.get("expires_in").asLong()
-                    : grant.has("expiresIn") ? (Long) grant.get("expiresIn").asLong() : null;
+            Long expiresIn = Optional.ofNullable(text(grant, "expires_in", "expiresIn")).map(Long::valueOf).orElse(null);
             String newRefresh = Optional.ofNullable(text(grant, "refresh_token", "refreshToken")).orElse(refresh);
             credentials.save(connection, new Credentials(CONNECTOR, baseUrl, token, clientId, null, newRefresh,
                     expiresIn == null ? null : now + expiresIn * 1000, null, null));

@@ -70,7 +70,6 @@ public class HubSpotWebhooks {
 
         public boolean hasUpserts() { return !contactIds.isEmpty(); }
         public boolean hasDeletions() { return !deletions.isEmpty(); }
-        public Set<String> contactIds() { return contactIds; }
     }
 
     /**

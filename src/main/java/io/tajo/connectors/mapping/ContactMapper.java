@@ -72,9 +72,14 @@ public class ContactMapper {
     public Set<String> sourceFields(String connector, String resource) {
         ResourceMapping mapping = mappings.resource(connector, resource);
         Set<String> names = new TreeSet<>(mapping.sourceFields());
-        Object versionSetting = mapping.settings().get(VERSION_FIELD);
-        names.add(versionSetting == null || versionSetting.toString().isBlank() ? "updated_at" : versionSetting.toString().trim());
+        names.add(versionField(mapping));
         return names;
+    }
+
+    /** The record field holding its version: the section's version_field, else updated_at. */
+    private static String versionField(ResourceMapping mapping) {
+        Object versionSetting = mapping.settings().get(VERSION_FIELD);
+        return versionSetting == null || versionSetting.toString().isBlank() ? "updated_at" : versionSetting.toString().trim();
     }
 
     /** Body: one record or an array of them. Returns their commands, for {@code direct:brevo}. */
@@ -90,9 +95,7 @@ public class ContactMapper {
         }
         Object callerVersion = exchange.getProperty(SOURCE_VERSION);
         JsonNode version = callerVersion == null ? null : JSON.valueToTree(callerVersion);
-        Object versionSetting = mapping.settings().get(VERSION_FIELD);
-        String versionField = versionSetting == null || versionSetting.toString().isBlank()
-                ? "updated_at" : versionSetting.toString().trim();
+        String versionField = versionField(mapping);
         List<BrevoCommand> commands = new ArrayList<>();
         List<UnmappedRecord> unmapped = new ArrayList<>();
         for (JsonNode record : body.isArray() ? body : List.of(body)) {
