@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tajo.connectors.testing.BrevoStub;
 import io.tajo.connectors.testing.Cli;
+import io.tajo.connectors.testing.HubSpotStub;
 import io.tajo.connectors.testing.RunningService;
 import io.tajo.connectors.testing.ShopifyWebhookSender;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,8 +31,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The contract every connector honours, run for each (STYLE.md, the Airbyte habit): a signed delivery is
  * accepted and sends exactly its golden Brevo request, a bad signature is 401, a repeated delivery is dropped,
  * an unknown topic is ignored, and the shipped mapping file passes the check. A new connector gets the suite by
- * adding one entry to {@link #connectors()}. Resumable syncs: ShopifyIncrementalSyncTest (the only connector with
- * a sync so far; Stripe's and HubSpot's are not built yet).
+ * adding one entry to {@link #connectors()}; a platform whose webhooks carry only ids (HubSpot) also starts its API
+ * stub per test, answering with the record. Resumable syncs: ShopifyIncrementalSyncTest and HubSpotSyncTest (Stripe's
+ * sync is not built yet).
  */
 class ConnectorAcceptanceTest {
 
@@ -47,14 +50,37 @@ class ConnectorAcceptanceTest {
     /**
      * A connector under test: its webhook path and environment, how it signs a delivery of a body under a
      * topic with a delivery id, which header carries the signature, a contact topic and an ignored one, the
-     * contact record, and the golden POST /v3/contacts body that record becomes.
+     * contact record, the golden POST /v3/contacts body that record becomes, and the platform's API stub when the
+     * connector reads records from it.
      */
     record Connector(String name, Map<String, String> env, Signer signer, String signatureHeader,
-                     String contactTopic, String unknownTopic, JsonNode record, String golden) {
+                     String contactTopic, String unknownTopic, JsonNode record, String golden, PlatformStub platform) {
+
+        Connector(String name, Map<String, String> env, Signer signer, String signatureHeader,
+                  String contactTopic, String unknownTopic, JsonNode record, String golden) {
+            this(name, env, signer, signatureHeader, contactTopic, unknownTopic, record, golden, anyRecord -> Platform.NONE);
+        }
+
         @Override
         public String toString() {
             return name;
         }
+    }
+
+    /** A platform API stub started for one test, answering with the record; its settings go into the environment. */
+    interface Platform extends AutoCloseable {
+        Platform NONE = Map::of;
+
+        Map<String, String> env();
+
+        @Override
+        default void close() {
+        }
+    }
+
+    @FunctionalInterface
+    interface PlatformStub {
+        Platform start(JsonNode record);
     }
 
     @FunctionalInterface
@@ -99,12 +125,40 @@ class ConnectorAcceptanceTest {
                         "X-WC-Webhook-Signature", "customer.created", "order.created",
                         WooCommerceWebhooksTest.customer(),
                         "{\"email\":\"john.doe@example.com\",\"attributes\":{\"FIRSTNAME\":\"John\",\"LASTNAME\":\"Doe\","
-                                + "\"SMS\":\"+16135550134\"},\"updateEnabled\":true}"));
+                                + "\"SMS\":\"+16135550134\"},\"updateEnabled\":true}"),
+                new Connector("hubspot", Map.of("HUBSPOT_CLIENT_SECRET", HubSpotStub.CLIENT_SECRET, "TAJO_PUBLIC_URL", HubSpotStub.PUBLIC_URL),
+                        (type, contact, id) -> {
+                            // a delivery carries the contact's id only; the service reads the contact from HubSpot
+                            byte[] body = HubSpotStub.body(List.of(HubSpotStub.event(id.hashCode() & 0x7fffffffL, type,
+                                    contact.path("id").asLong(), System.currentTimeMillis())));
+                            return new Delivery(body, HubSpotStub.headers(HubSpotStub.PUBLIC_URL + "/webhooks/hubspot", body,
+                                    HubSpotStub.CLIENT_SECRET, System.currentTimeMillis()));
+                        },
+                        "X-HubSpot-Signature-v3", "contact.creation", "contact.associationChange",
+                        HubSpotStub.contact(101, "ada@example.com", "Ada", "Lovelace", "613-555-0134", "2026-01-02T10:00:00Z"),
+                        "{\"email\":\"ada@example.com\",\"attributes\":{\"FIRSTNAME\":\"Ada\",\"LASTNAME\":\"Lovelace\","
+                                + "\"SMS\":\"+16135550134\",\"HUBSPOT_CONTACT_ID\":\"101\"},\"updateEnabled\":true}",
+                        contact -> {
+                            HubSpotStub hubspot = new HubSpotStub();
+                            hubspot.answerBatchRead(List.of(contact));
+                            return new Platform() {
+                                @Override
+                                public Map<String, String> env() {
+                                    return hubspot.connect(new HashMap<>());
+                                }
+
+                                @Override
+                                public void close() {
+                                    hubspot.close();
+                                }
+                            };
+                        }));
     }
 
     private <T> T withService(Connector connector, Function<RunningService, T> test) throws Exception {
-        try (BrevoStub brevo = new BrevoStub()) {
+        try (BrevoStub brevo = new BrevoStub(); Platform platform = connector.platform().start(connector.record())) {
             Map<String, String> env = RunningService.environment(dataDir, brevo);
+            env.putAll(platform.env());
             env.putAll(connector.env());
             T result;
             try (RunningService service = RunningService.start(env)) {

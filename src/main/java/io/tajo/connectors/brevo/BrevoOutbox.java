@@ -5,9 +5,11 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -34,7 +36,10 @@ import org.slf4j.LoggerFactory;
  */
 public class BrevoOutbox {
 
-    /** Exchange property: a delivery id to accept only once (webhook id, event id). */
+    /**
+     * Exchange property: a delivery id to accept only once (webhook id, event id), or a collection of them (the
+     * events of one HubSpot delivery): the commands are committed when at least one of them is new.
+     */
     public static final String IDEMPOTENCY_KEY = "tajoIdempotencyKey";
     /** Exchange property: a {@link SyncCheckpoint} to commit with the page's commands. */
     public static final String CHECKPOINT = "tajoCheckpoint";
@@ -99,11 +104,14 @@ public class BrevoOutbox {
     /** Entry of {@code direct:brevo}: body is one command or a list of them (objects, maps or JSON). */
     public EnqueueResult enqueue(Exchange exchange) {
         List<BrevoCommand> commands = commandsOf(exchange.getMessage().getBody());
-        String idempotencyKey = exchange.getProperty(IDEMPOTENCY_KEY, String.class);
+        Object key = exchange.getProperty(IDEMPOTENCY_KEY);
+        List<String> idempotencyKeys = key == null ? List.of()
+                : key instanceof Collection<?> keys ? keys.stream().map(String::valueOf).toList()
+                : List.of(key.toString());
         SyncCheckpoint checkpoint = exchange.getProperty(CHECKPOINT, SyncCheckpoint.class);
         @SuppressWarnings("unchecked")
         List<UnmappedRecord> unmapped = exchange.getProperty(UNMAPPED, List.of(), List.class);
-        EnqueueResult result = enqueue(commands, unmapped, idempotencyKey, checkpoint);
+        EnqueueResult result = enqueueUnderKeys(commands, unmapped, idempotencyKeys, checkpoint);
         exchange.setProperty(DUPLICATE, result.duplicate());
         exchange.getMessage().setBody(result);
         return result;
@@ -111,10 +119,22 @@ public class BrevoOutbox {
 
     public EnqueueResult enqueue(List<BrevoCommand> commands, List<UnmappedRecord> unmapped, String idempotencyKey,
                                  SyncCheckpoint checkpoint) {
+        return enqueueUnderKeys(commands, unmapped, idempotencyKey == null ? List.of() : List.of(idempotencyKey), checkpoint);
+    }
+
+    /** A duplicate when every one of {@code idempotencyKeys} (if any) was accepted before; all are kept from now on. */
+    public EnqueueResult enqueueUnderKeys(List<BrevoCommand> commands, List<UnmappedRecord> unmapped, Collection<String> idempotencyKeys,
+                                          SyncCheckpoint checkpoint) {
         long now = System.currentTimeMillis();
         EnqueueResult result = store.inTransaction(connection -> {
-            if (idempotencyKey != null && !acceptKey(connection, idempotencyKey, now)) {
-                return EnqueueResult.ofDuplicate();
+            if (!idempotencyKeys.isEmpty()) {
+                int accepted = 0;
+                for (String key : idempotencyKeys) {
+                    accepted += acceptKey(connection, key, now) ? 1 : 0;
+                }
+                if (accepted == 0) {
+                    return EnqueueResult.ofDuplicate();
+                }
             }
             for (UnmappedRecord record : unmapped) {
                 DeadLetters.add(connection, DeadLetters.KIND_RECORD, null, record.source(), record.sourceId(), record.record(),
@@ -160,6 +180,25 @@ public class BrevoOutbox {
         });
         LOG.debug("Enqueued {}", result);
         return result;
+    }
+
+    /**
+     * The keys among {@code keys} accepted before, so a caller can leave out the part of a delivery already taken
+     * (a HubSpot batch retried with some of its events). Only a hint: {@link #enqueueUnderKeys} still decides.
+     */
+    public Set<String> alreadyAccepted(Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return Set.of();
+        }
+        return store.inTransaction(connection -> {
+            Set<String> seen = new HashSet<>();
+            for (String key : keys) {
+                if (Sql.count(connection, "SELECT COUNT(*) FROM idempotency_key WHERE idem_key = ?", key) > 0) {
+                    seen.add(key);
+                }
+            }
+            return seen;
+        });
     }
 
     private boolean acceptKey(Connection connection, String key, long now) throws SQLException {

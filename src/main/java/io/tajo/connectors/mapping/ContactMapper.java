@@ -7,6 +7,8 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -66,6 +68,20 @@ public class ContactMapper {
         return mappings.connectors().contains(connector) ? mappings.resource(connector, resource).settings() : Map.of();
     }
 
+    /** The top-level record fields a mapping section reads, plus its version field (see {@link ResourceMapping#sourceFields}). */
+    public Set<String> sourceFields(String connector, String resource) {
+        ResourceMapping mapping = mappings.resource(connector, resource);
+        Set<String> names = new TreeSet<>(mapping.sourceFields());
+        names.add(versionField(mapping));
+        return names;
+    }
+
+    /** The record field holding its version: the section's version_field, else updated_at. */
+    private static String versionField(ResourceMapping mapping) {
+        Object versionSetting = mapping.settings().get(VERSION_FIELD);
+        return versionSetting == null || versionSetting.toString().isBlank() ? "updated_at" : versionSetting.toString().trim();
+    }
+
     /** Body: one record or an array of them. Returns their commands, for {@code direct:brevo}. */
     public List<BrevoCommand> toContactCommands(Exchange exchange) {
         String connector = exchange.getProperty(CONNECTOR, String.class);
@@ -79,9 +95,7 @@ public class ContactMapper {
         }
         Object callerVersion = exchange.getProperty(SOURCE_VERSION);
         JsonNode version = callerVersion == null ? null : JSON.valueToTree(callerVersion);
-        Object versionSetting = mapping.settings().get(VERSION_FIELD);
-        String versionField = versionSetting == null || versionSetting.toString().isBlank()
-                ? "updated_at" : versionSetting.toString().trim();
+        String versionField = versionField(mapping);
         List<BrevoCommand> commands = new ArrayList<>();
         List<UnmappedRecord> unmapped = new ArrayList<>();
         for (JsonNode record : body.isArray() ? body : List.of(body)) {

@@ -2,6 +2,7 @@ package io.tajo.connectors.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Optional;
 
 /** One compiled field_mapping entry: where its value comes from and the conversions it goes through. */
 final class FieldMapping {
@@ -28,6 +29,11 @@ final class FieldMapping {
 
     String target() {
         return target;
+    }
+
+    /** The record's top-level field this value is read from; empty for a constant. */
+    Optional<String> sourceRoot() {
+        return constant != null || source == null ? Optional.empty() : Optional.of(source.root());
     }
 
     boolean isIdentifier() {

@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** One section of a mapping file: how a resource's records become Brevo contacts, plus its settings. */
 public final class ResourceMapping {
@@ -34,6 +36,16 @@ public final class ResourceMapping {
             throw new MappingException("no email: the record has none after mapping");
         }
         return new MappedContact(email, attributes);
+    }
+
+    /**
+     * The records' top-level fields the mapping reads, for platforms whose API returns only the fields asked
+     * for (HubSpot's {@code properties}).
+     */
+    public Set<String> sourceFields() {
+        Set<String> names = new TreeSet<>();
+        fields.forEach(field -> field.sourceRoot().ifPresent(names::add));
+        return names;
     }
 
     /** The section's keys other than field_mapping, as plain Java values. */

@@ -4,6 +4,8 @@ import static io.tajo.connectors.testing.ShopifySyncStub.customer;
 import static io.tajo.connectors.testing.ShopifySyncStub.json;
 import static io.tajo.connectors.testing.ShopifySyncStub.page;
 import static io.tajo.connectors.testing.ShopifySyncStub.pageRequest;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -17,6 +19,7 @@ import io.tajo.connectors.TajoEnvironment;
 import io.tajo.connectors.store.StateStore;
 import io.tajo.connectors.store.SyncCheckpoint;
 import io.tajo.connectors.testing.BrevoStub;
+import io.tajo.connectors.testing.HubSpotStub;
 import io.tajo.connectors.testing.RunningService;
 import io.tajo.connectors.testing.ShopifySyncStub;
 import org.junit.jupiter.api.Test;
@@ -72,6 +75,28 @@ class ConnectorsCommandTest {
                 assertThat(SyncCheckpoint.load(store, "shopify", "customers")).contains(
                         new SyncCheckpoint("shopify", "customers", "2026-01-02T10:00:01Z", "7003", null));
             }
+            brevo.assertAllRequestsValid();
+        }
+    }
+
+    @Test
+    void syncHubSpotRunsTheSameContractAndPrintsItsSummary() throws Exception {
+        try (BrevoStub brevo = new BrevoStub(); HubSpotStub hubspot = new HubSpotStub()) {
+            hubspot.server().stubFor(post(urlPathEqualTo(HubSpotStub.SEARCH)).willReturn(HubSpotStub.json(HubSpotStub.searchPage(List.of(
+                    HubSpotStub.contact(51, "h51@example.com", "Hana", null, null, "2026-01-02T10:00:00Z"),
+                    HubSpotStub.contact(52, "h52@example.com", "Hugo", null, null, "2026-01-02T10:00:01Z")), null, 2))));
+            Map<String, String> env = hubspot.connect(RunningService.environment(dataDir, brevo));
+
+            Run run = tajo(env, "connectors", "sync", "hubspot");
+
+            assertThat(run.err()).isEmpty();
+            assertThat(run.exit()).isZero();
+            assertThat(run.out().lines()).satisfiesExactly(
+                    contacts -> assertThat(contacts).matches("hubspot contacts: 2 records in \\d+\\.\\d s \\(\\d+/s\\), 1 query, "
+                            + "checkpoint 2026-01-02T10:00:01Z"),
+                    delivered -> assertThat(delivered).isEqualTo("Everything synced is delivered to Brevo."));
+            assertThat(brevo.requests("POST", "/v3/contacts")).extracting(r -> BrevoStub.body(r).get("email").asText())
+                    .containsExactlyInAnyOrder("h51@example.com", "h52@example.com");
             brevo.assertAllRequestsValid();
         }
     }
