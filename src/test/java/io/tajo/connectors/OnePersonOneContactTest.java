@@ -18,13 +18,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.tajo.connectors.testing.BrevoStub;
+import io.tajo.connectors.testing.HubSpotStub;
 import io.tajo.connectors.testing.RunningService;
 import io.tajo.connectors.testing.ShopifyWebhookSender;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One person, one contact: the same email seen by several platforms becomes one Brevo contact, each platform
+ * One person, one contact: the same email seen by Shopify, Stripe and HubSpot becomes one Brevo contact, each platform
  * keeps its id in its own attribute, and no platform blanks what another one set. Brevo upserts by email and
  * merges the attributes a request names (updateEnabled), so the contact Brevo ends with is the requests folded
  * in order; the test folds them the same way.
@@ -38,10 +39,10 @@ class OnePersonOneContactTest {
     Path dataDir;
 
     @Test
-    void theSameEmailFromShopifyAndStripeIsOneContactWithEachPlatformsId() throws Exception {
+    void theSameEmailFromShopifyStripeAndHubSpotIsOneContactWithEachPlatformsId() throws Exception {
         String stripeCustomerId = StripeWebhooksTest.CUSTOMER_ID;
-        try (BrevoStub brevo = new BrevoStub()) {
-            Map<String, String> env = RunningService.environment(dataDir, brevo);
+        try (BrevoStub brevo = new BrevoStub(); HubSpotStub hubspot = new HubSpotStub()) {
+            Map<String, String> env = hubspot.connect(RunningService.environment(dataDir, brevo));
             env.put("SHOPIFY_API_SECRET", ShopifyWebhookSender.SECRET);
             env.put("STRIPE_WEBHOOK_SECRET", StripeWebhooksTest.SECRET);
             try (RunningService service = RunningService.start(env)) {
@@ -59,6 +60,14 @@ class OnePersonOneContactTest {
                 ObjectNode charge = StripeWebhooksTest.fixture("charge").put("customer", stripeCustomerId)
                         .put("receipt_email", "BOB@biller.com").put("amount", 4200);
                 assertThat(sendStripe(service, "charge.succeeded", charge)).isEqualTo(200);
+                service.awaitOutboxEmpty();
+
+                // HubSpot: the same person as a CRM contact, with a first name and no last name or phone
+                hubspot.answerBatchRead(List.of(HubSpotStub.contact(9001, "bob@BILLER.com", "Bobby", null, null,
+                        "2026-01-05T10:00:00Z")));
+                byte[] body = HubSpotStub.body(List.of(HubSpotStub.event(1, "contact.creation", 9001, System.currentTimeMillis())));
+                assertThat(post(service.url("/webhooks/hubspot"), body, HubSpotStub.headers(HubSpotStub.PUBLIC_URL + "/webhooks/hubspot",
+                        body, HubSpotStub.CLIENT_SECRET, System.currentTimeMillis()))).isEqualTo(200);
                 service.awaitOutboxEmpty();
             }
             brevo.assertAllRequestsValid();
@@ -78,14 +87,19 @@ class OnePersonOneContactTest {
             Map<String, JsonNode> contact = fold(contactWrites);
             assertThat(contact).containsEntry("SHOPIFY_CUSTOMER_ID", JSON.getNodeFactory().textNode("706405506930370084"))
                     .containsEntry("STRIPE_CUSTOMER_ID", JSON.getNodeFactory().textNode(stripeCustomerId))
-                    .containsEntry("FIRSTNAME", JSON.getNodeFactory().textNode("Bob"))
+                    .containsEntry("HUBSPOT_CONTACT_ID", JSON.getNodeFactory().textNode("9001"))
+                    .containsEntry("FIRSTNAME", JSON.getNodeFactory().textNode("Bobby"))
                     .containsEntry("LASTNAME", JSON.getNodeFactory().textNode("Biller"))
                     .containsEntry("FULLNAME", JSON.getNodeFactory().textNode("Bob Biller"))
                     .containsKey("LAST_PAYMENT_DATE")
                     .containsKey("LIFETIME_VALUE");
-            // each platform writes only its own id
-            assertThat(contactWrites).filteredOn(r -> BrevoStub.body(r).at("/attributes/SHOPIFY_CUSTOMER_ID").isMissingNode())
-                    .allSatisfy(r -> assertThat(BrevoStub.body(r).at("/attributes/FIRSTNAME").isMissingNode()).isTrue());
+            // each platform writes its own id and never another's
+            Map<String, String> ids = Map.of("SHOPIFY_CUSTOMER_ID", "shopify", "STRIPE_CUSTOMER_ID", "stripe", "HUBSPOT_CONTACT_ID", "hubspot");
+            assertThat(contactWrites).allSatisfy(r -> assertThat(ids.keySet().stream()
+                    .filter(id -> BrevoStub.body(r).path("attributes").has(id)).count()).isLessThanOrEqualTo(1));
+            assertThat(contactWrites).filteredOn(r -> BrevoStub.body(r).path("attributes").has("HUBSPOT_CONTACT_ID")).singleElement()
+                    .satisfies(r -> assertThat(BrevoStub.body(r).path("attributes").has("LASTNAME")).as("HubSpot has no last name")
+                            .isFalse());
         }
     }
 
@@ -95,6 +109,13 @@ class OnePersonOneContactTest {
         upserts.forEach(r -> BrevoStub.body(r).path("attributes").fields()
                 .forEachRemaining(attribute -> attributes.put(attribute.getKey(), attribute.getValue())));
         return attributes;
+    }
+
+    private static int post(String url, byte[] body, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static int sendStripe(RunningService service, String type, JsonNode object) throws Exception {
