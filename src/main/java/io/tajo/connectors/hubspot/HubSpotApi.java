@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tajo.connectors.store.ConnectorCredentials;
 import io.tajo.connectors.store.ConnectorCredentials.Credentials;
 import org.slf4j.Logger;
@@ -35,6 +36,9 @@ public class HubSpotApi {
     public static final String CONNECTOR = "hubspot";
     static final String BATCH_READ_PATH = "/crm/v3/objects/contacts/batch/read";
     static final String SEARCH_PATH = "/crm/v3/objects/contacts/search";
+    static final String PREFERENCES_PATH = "/communication-preferences/v4/statuses/";
+    private static final String CONTACTS_SCOPE = "crm.objects.contacts.read";
+    private static final String PREFERENCES_SCOPE = "communication_preferences.write";
     static final String TOKEN_PATH = "/oauth/v1/token";
 
     private static final Logger LOG = LoggerFactory.getLogger(HubSpotApi.class);
@@ -93,15 +97,37 @@ public class HubSpotApi {
 
     /** {@code POST /crm/v3/objects/contacts/batch/read}; body: {@code {properties, inputs: [{id}]}}. */
     public JsonNode batchReadContacts(String request) {
-        return post(BATCH_READ_PATH, request);
+        return post(BATCH_READ_PATH, request, CONTACTS_SCOPE);
     }
 
     /** {@code POST /crm/v3/objects/contacts/search}; body: {@code {filterGroups, sorts, properties, limit, after}}. */
     public JsonNode searchContacts(String request) {
-        return post(SEARCH_PATH, request);
+        return post(SEARCH_PATH, request, CONTACTS_SCOPE);
     }
 
-    private JsonNode post(String path, String request) {
+    /**
+     * The email's subscription status (consent-sync): {@code POST /communication-preferences/v4/statuses/{email}} for
+     * one subscription type, or {@code .../unsubscribe-all?channel=EMAIL} when no subscription id is given.
+     */
+    public JsonNode updateEmailSubscription(String email, String subscriptionId, boolean subscribed, String legalBasis,
+                                            String explanation) {
+        String subscriber = URLEncoder.encode(email, StandardCharsets.UTF_8);
+        if (subscriptionId.isBlank()) {
+            if (subscribed) {
+                throw new IllegalArgumentException("subscribing again needs a subscription id (HUBSPOT_CONSENT_SUBSCRIPTION_ID)");
+            }
+            return post(PREFERENCES_PATH + subscriber + "/unsubscribe-all?channel=EMAIL", "", PREFERENCES_SCOPE);
+        }
+        ObjectNode body = JSON.createObjectNode().put("channel", "EMAIL")
+                .put("statusState", subscribed ? "SUBSCRIBED" : "UNSUBSCRIBED")
+                .put("subscriptionId", Long.parseLong(subscriptionId.trim()));
+        if (!legalBasis.isBlank()) {
+            body.put("legalBasis", legalBasis.trim()).put("legalBasisExplanation", explanation);
+        }
+        return post(PREFERENCES_PATH + subscriber, body.toString(), PREFERENCES_SCOPE);
+    }
+
+    private JsonNode post(String path, String request, String scope) {
         HttpResponse<String> response = send(() -> HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(TIMEOUT)
                 .header("Authorization", "Bearer " + accessToken())
                 .header("Content-Type", "application/json")
@@ -111,12 +137,15 @@ public class HubSpotApi {
         if (status == 200 || status == 207) {  // 207: a batch read where some ids no longer exist
             return parse(response.body());
         }
+        if (status == 204) {
+            return JSON.createObjectNode();
+        }
         if (status == 401) {
             throw new HubSpotApiException("HubSpot refused the token (HTTP 401): check " + tokenSetting(), status);
         }
         if (status == 403) {
             throw new HubSpotApiException("HubSpot refused " + path + " (HTTP 403): the app needs the "
-                    + "crm.objects.contacts.read scope", status);
+                    + scope + " scope", status);
         }
         throw new HubSpotApiException("HubSpot answered HTTP " + status + " to " + path + reason(response.body())
                 + (status >= 500 ? ": tried again later (https://status.hubspot.com)" : ""), status);
