@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Signed Stripe events into POST /webhooks/stripe, and exactly what reaches the Brevo stub. */
-class StripeWebhooksTest {
+public class StripeWebhooksTest {
 
-    static final String SECRET = "whsec_test_secret";
+    public static final String SECRET = "whsec_test_secret";
     static final String PREVIOUS_SECRET = "whsec_previous_secret";
     static final String EMAIL = "jenny.rosen@example.com";
     static final String CUSTOMER_ID = "cus_QXg1o8vcGmoR32";
@@ -66,7 +66,7 @@ class StripeWebhooksTest {
         return brevo.requests();
     }
 
-    static ObjectNode fixture(String name) {
+    public static ObjectNode fixture(String name) {
         try (InputStream in = StripeWebhooksTest.class.getResourceAsStream("/fixtures/stripe/" + name + ".json")) {
             return (ObjectNode) JSON.readTree(in);
         } catch (IOException e) {
@@ -82,7 +82,7 @@ class StripeWebhooksTest {
         return event;
     }
 
-    static byte[] compact(JsonNode json) {
+    public static byte[] compact(JsonNode json) {
         try {
             return JSON.writeValueAsBytes(json);
         } catch (IOException e) {
@@ -90,7 +90,7 @@ class StripeWebhooksTest {
         }
     }
 
-    static String sign(long t, byte[] body, String secret) {
+    public static String sign(long t, byte[] body, String secret) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -101,7 +101,7 @@ class StripeWebhooksTest {
         }
     }
 
-    static String header(byte[] body, String secret) {
+    public static String header(byte[] body, String secret) {
         long t = Instant.now().getEpochSecond();
         return "t=" + t + ",v1=" + sign(t, body, secret);
     }

@@ -114,6 +114,10 @@ public class BrevoOutbox {
         long now = System.currentTimeMillis();
         EnqueueResult result = store.inTransaction(connection -> {
             if (idempotencyKey != null && !acceptKey(connection, idempotencyKey, now)) {
+                // a sync that meets an event it applied before (or a webhook delivered) still moves past it
+                if (checkpoint != null) {
+                    checkpoint.save(connection, now);
+                }
                 return EnqueueResult.ofDuplicate();
             }
             for (UnmappedRecord record : unmapped) {
