@@ -164,11 +164,11 @@ public class StripeApi {
         Thread.sleep(waitMillis);
     }
 
-    /** Retry-After (seconds) when Stripe sends it, else exponential backoff with jitter: half fixed, half random. */
+    /** Retry-After (seconds) as Stripe sends it, else exponential backoff with jitter: half fixed, half random, capped. */
     long waitMillis(int status, String retryAfter, int attempt) {
         if (retryAfter != null) {
             try {
-                return Math.min(TimeUnit.SECONDS.toMillis(Long.parseLong(retryAfter.trim())), retryMaxDelay.toMillis());
+                return TimeUnit.SECONDS.toMillis(Math.max(0, Long.parseLong(retryAfter.trim())));
             } catch (NumberFormatException httpDate) {
                 LOG.debug("Retry-After '{}' is not in seconds: backing off instead", retryAfter);
             }
