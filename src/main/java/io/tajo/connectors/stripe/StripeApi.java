@@ -133,6 +133,7 @@ public class StripeApi {
      */
     public void readAnswer(Exchange exchange) throws IOException, InterruptedException {
         Message message = exchange.getMessage();
+        message.removeHeader("Authorization");  // camel-http copies the request's headers onto the answer
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String path = exchange.getProperty(PATH, String.class);
         if (status >= 200 && status < 300) {

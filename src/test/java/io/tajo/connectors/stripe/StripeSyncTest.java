@@ -320,6 +320,44 @@ class StripeSyncTest {
     }
 
     @Test
+    void inRealtimeModeOrWithoutAKeyNothingIsPulledAndInBatchModeWebhooksAreLeftToTheSync() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger(StripeApi.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        try (BrevoStub brevo = new BrevoStub(); StripeStub stripe = new StripeStub()) {
+            stripe.addCustomer("cus_1", "ada@example.com", "Ada", now - 9000);
+            Map<String, String> realtime = stripe.connect(RunningService.environment(dataDir, brevo));
+            realtime.put("TAJO_STRIPE_MODE", "realtime");
+            realtime.put("STRIPE_SYNC_CUSTOMERS_CRON", "0/1+*+*+*+*+?");
+            Map<String, String> noKey = new java.util.HashMap<>(realtime);
+            noKey.put("TAJO_STRIPE_MODE", "hybrid");
+            noKey.remove("STRIPE_API_KEY");
+            for (Map<String, String> env : List.of(realtime, noKey)) {
+                try (RunningService service = RunningService.start(env)) {
+                    Thread.sleep(2500);  // two or three schedule ticks
+                }
+            }
+            assertThat(stripe.requests()).isEmpty();
+
+            Map<String, String> batch = stripe.connect(RunningService.environment(dataDir, brevo));
+            batch.put("TAJO_STRIPE_MODE", "batch");
+            batch.put("STRIPE_WEBHOOK_SECRET", StripeWebhooksTest.SECRET);
+            try (RunningService service = RunningService.start(batch)) {
+                JsonNode created = StripeStub.event("evt_1", "customer.created", stripe.addCustomer("cus_2", "bo@example.com", "Bo", now), now);
+                assertThat(deliver(service, created)).isEqualTo(200);
+                service.awaitOutboxEmpty();
+            }
+            assertThat(brevo.requests()).isEmpty();
+        } finally {
+            logger.detachAppender(logged);
+        }
+        assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+                "Stripe sync: mode realtime, no scheduled sync", "Stripe sync not connected: STRIPE_API_KEY is not set",
+                "Stripe sync scheduled (batch mode)");
+    }
+
+    @Test
     void aCheckpointOlderThanStripesEventsIsSaidInAWarnAndTheResourceIsListedAgain() throws Exception {
         Logger logger = (Logger) LoggerFactory.getLogger(StripeSync.class);
         ListAppender<ILoggingEvent> logged = new ListAppender<>();
