@@ -29,8 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The contract every connector honours, run for each (STYLE.md, the Airbyte habit): a signed delivery is
  * accepted and sends exactly its golden Brevo request, a bad signature is 401, a repeated delivery is dropped,
  * an unknown topic is ignored, and the shipped mapping file passes the check. A new connector gets the suite by
- * adding one entry to {@link #connectors()}. Resumable syncs: ShopifyIncrementalSyncTest (the only connector with
- * a sync so far; Stripe's and HubSpot's are not built yet).
+ * adding one entry to {@link #connectors()}. Resumable syncs: ShopifyIncrementalSyncTest and StripeSyncTest
+ * (HubSpot's is not built yet).
  */
 class ConnectorAcceptanceTest {
 
