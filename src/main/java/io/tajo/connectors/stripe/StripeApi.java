@@ -128,10 +128,11 @@ public class StripeApi {
     }
 
     /**
-     * Reads Stripe's answer: 2xx becomes the body (JSON) and the request is answered; 429 and 5xx wait and leave it
-     * unanswered so the route asks again, until the attempts run out; 401/403 and other 4xx end the sync.
+     * Reads Stripe's answer: 2xx becomes the body (JSON) and the request is answered; 429 and 5xx hold every request
+     * back for the wait and leave this one unanswered so the route asks again, until the attempts run out; 401/403
+     * and other 4xx end the sync.
      */
-    public void readAnswer(Exchange exchange) throws IOException, InterruptedException {
+    public void readAnswer(Exchange exchange) throws IOException {
         Message message = exchange.getMessage();
         message.removeHeader("Authorization");  // camel-http copies the request's headers onto the answer
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
@@ -152,7 +153,7 @@ public class StripeApi {
             throw new StripeApiException("Stripe refused GET " + path + " (403): give STRIPE_API_KEY read access to it");
         }
         int attempt = exchange.getProperty(ATTEMPT, 0, Integer.class);
-        if (status != 429 && status < 500 && status != 0) {
+        if (status != 429 && status < 500) {
             throw new StripeApiException("Stripe answered GET " + path + " with " + status + ": " + error, status);
         }
         if (attempt + 1 >= maxAttempts) {
@@ -162,7 +163,12 @@ public class StripeApi {
         long waitMillis = waitMillis(status, message.getHeader("Retry-After", String.class), attempt);
         LOG.info("Stripe answered GET {} with {}: asking again in {} ms", path, status, waitMillis);
         exchange.setProperty(ATTEMPT, attempt + 1);
-        Thread.sleep(waitMillis);
+        holdFor(waitMillis);
+    }
+
+    /** Every request, of this sync or another, waits at least this long: Stripe's limits are per account. */
+    private synchronized void holdFor(long millis) {
+        nextSlotNanos = Math.max(nextSlotNanos, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis));
     }
 
     /** Retry-After (seconds) as Stripe sends it, else exponential backoff with jitter: half fixed, half random, capped. */

@@ -160,8 +160,9 @@ public class StripeSync {
      */
     public ArrayNode readEventsPage(Exchange exchange) {
         StripeSyncRun run = run(exchange);
-        ArrayNode data = list(exchange.getMessage().getBody(JsonNode.class), "events");
-        boolean hasMore = exchange.getMessage().getBody(JsonNode.class).path("has_more").asBoolean(false) && !data.isEmpty();
+        JsonNode page = exchange.getMessage().getBody(JsonNode.class);
+        ArrayNode data = list(page, "events");
+        boolean hasMore = page.path("has_more").asBoolean(false) && !data.isEmpty();
         ArrayNode oldestFirst = JSON.createArrayNode();
         if (run.walking() && hasMore) {
             run.walkedPast(data.get(data.size() - 1).path("id").asText());

@@ -1,6 +1,7 @@
 package io.tajo.connectors.testing;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
@@ -105,7 +106,7 @@ public final class StripeStub implements AutoCloseable {
     /** A GET of {@code /v1/<resource>} whose query has {@code param=value}, to stub a failure over the lists. */
     public static MappingBuilder request(String resource, String param, String value) {
         return get(urlPathMatching("/v1/" + resource)).atPriority(1)
-                .withQueryParam(param, com.github.tomakehurst.wiremock.client.WireMock.equalTo(value));
+                .withQueryParam(param, equalTo(value));
     }
 
     /** Requests received, oldest first. */
