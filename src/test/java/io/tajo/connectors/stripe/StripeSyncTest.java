@@ -287,12 +287,12 @@ class StripeSyncTest {
                 brevo.assertAllRequestsValid();
                 brevo.answerLikeBrevo();
 
-                // evt_A reaches the service by webhook and is in /v1/events too; evt_B only in /v1/events
+                // evt_B is only in /v1/events; evt_A, newer, reaches the service by webhook and is in /v1/events too
                 long t = Instant.now().getEpochSecond();
-                ObjectNode charge = stripe.addCharge("ch_4", "cus_1", 500, 0, "succeeded", t + 1).put("receipt_email", "jenny@example.com");
-                ObjectNode delivered = stripe.addEvent("evt_A", "charge.succeeded", charge, t + 1);
                 stripe.addEvent("evt_B", "payment_intent.succeeded", StripeWebhooksTest.fixture("payment-intent")
-                        .put("status", "succeeded").put("amount_received", 1500).put("customer", "cus_1"), t + 2);
+                        .put("status", "succeeded").put("amount_received", 1500).put("customer", "cus_1"), t + 1);
+                ObjectNode charge = stripe.addCharge("ch_4", "cus_1", 500, 0, "succeeded", t + 2).put("receipt_email", "jenny@example.com");
+                ObjectNode delivered = stripe.addEvent("evt_A", "charge.succeeded", charge, t + 2);
                 assertThat(deliver(service, delivered)).isEqualTo(200);
                 service.awaitOutboxEmpty();
                 assertThat(brevo.requests()).hasSize(3);  // charge_succeeded, LAST_PAYMENT_DATE, LIFETIME_VALUE 36.5
@@ -301,17 +301,17 @@ class StripeSyncTest {
                 StripeSyncRun run = sync(service, "charges");
                 assertThat(run.records()).isEqualTo(1);
                 assertThat(run.summary()).contains("1 events seen before");
+                // the run moved past the event it had seen before, to the newest one
                 assertThat(checkpoint(service, "charges")).contains(new SyncCheckpoint("stripe", "charges",
-                        Instant.ofEpochSecond(t + 2).toString(), "evt_B", "events"));
+                        Instant.ofEpochSecond(t + 2).toString(), "evt_A", "events"));
                 service.awaitOutboxEmpty();
-                assertThat(BrevoStub.body(brevo.requests("POST", "/v3/events").get(0))).isEqualTo(BrevoStub.json(
-                        "{\"event_name\":\"payment_succeeded\",\"event_date\":\"" + Instant.ofEpochSecond(t + 2)
-                                + "\",\"identifiers\":{\"email_id\":\"jenny@example.com\"},\"event_properties\":"
-                                + "{\"id\":\"pi_1PgafyB7WZ01zgkWSjxsAJo3\",\"amount\":1500,\"currency\":\"usd\",\"customer_id\":\"cus_1\"}}"));
-                assertThat(brevo.requests()).extracting(r -> r.getMethod().value() + " " + r.getUrl())
-                        .containsExactlyInAnyOrder("POST /v3/events", "POST /v3/contacts");
-                assertThat(BrevoStub.body(brevo.requests("POST", "/v3/contacts").get(0))).isEqualTo(BrevoStub.json(
-                        "{\"email\":\"jenny@example.com\",\"attributes\":{\"LAST_PAYMENT_DATE\":\"" + day(t + 2) + "\"},\"updateEnabled\":true}"));
+                // evt_B's payment is older than evt_A's: its LAST_PAYMENT_DATE does not go out, its event does
+                assertThat(brevo.requests()).singleElement().satisfies(r -> {
+                    assertThat(r.getUrl()).isEqualTo("/v3/events");
+                    assertThat(BrevoStub.body(r)).isEqualTo(BrevoStub.json("{\"event_name\":\"payment_succeeded\",\"event_date\":\""
+                            + Instant.ofEpochSecond(t + 1) + "\",\"identifiers\":{\"email_id\":\"jenny@example.com\"},\"event_properties\":"
+                            + "{\"id\":\"pi_1PgafyB7WZ01zgkWSjxsAJo3\",\"amount\":1500,\"currency\":\"usd\",\"customer_id\":\"cus_1\"}}"));
+                });
             }
             brevo.assertAllRequestsValid();
         }
@@ -353,6 +353,28 @@ class StripeSyncTest {
         assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
                 "Stripe sync: mode realtime, no scheduled sync", "Stripe sync not connected: STRIPE_API_KEY is not set",
                 "Stripe sync scheduled (batch mode)");
+    }
+
+    @Test
+    void aQuietAccountsWatermarkIsKeptADayOldSoItNeverAgesPastStripesEvents() throws Exception {
+        try (StripeStub stripe = new StripeStub()) {
+            Map<String, String> env = stripe.connect(RunningService.environment(dataDir, null));
+            try (RunningService service = RunningService.start(env)) {
+                String twoDaysAgo = Instant.ofEpochSecond(now).minus(Duration.ofDays(2)).toString();
+                service.store().inTransaction(connection -> {
+                    new SyncCheckpoint("stripe", "customers", twoDaysAgo, null, "events").save(connection, System.currentTimeMillis());
+                    return null;
+                });
+                assertThat(sync(service, "customers").records()).isZero();
+                SyncCheckpoint moved = checkpoint(service, "customers").orElseThrow();
+                assertThat(Duration.between(Instant.parse(moved.watermark()), Instant.now().minus(Duration.ofDays(1))).abs())
+                        .isLessThan(Duration.ofMinutes(1));
+                assertThat(moved.lastId()).isNull();
+                assertThat(moved.cursor()).isEqualTo("events");
+            }
+            assertThat(stripe.urls()).singleElement().satisfies(u -> assertThat(u).startsWith("/v1/events?").endsWith(
+                    "&created[gte]=" + Instant.ofEpochSecond(now).minus(Duration.ofDays(2)).getEpochSecond()));
+        }
     }
 
     @Test
