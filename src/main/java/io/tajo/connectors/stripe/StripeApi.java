@@ -6,11 +6,11 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tajo.connectors.Backoff;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -180,9 +180,7 @@ public class StripeApi {
                 LOG.debug("Retry-After '{}' is not in seconds: backing off instead", retryAfter);
             }
         }
-        long delay = retryInitialDelay.toMillis() << Math.min(attempt, 20);
-        delay = Math.min(delay <= 0 ? Long.MAX_VALUE : delay, retryMaxDelay.toMillis());
-        return delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
+        return Backoff.jitteredMillis(retryInitialDelay, retryMaxDelay, attempt);
     }
 
     private static long answeredAt(String date) {
