@@ -32,8 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * accepted and sends exactly its golden Brevo request, a bad signature is 401, a repeated delivery is dropped,
  * an unknown topic is ignored, and the shipped mapping file passes the check. A new connector gets the suite by
  * adding one entry to {@link #connectors()}; a platform whose webhooks carry only ids (HubSpot) also starts its API
- * stub per test, answering with the record. Resumable syncs: ShopifyIncrementalSyncTest and HubSpotSyncTest (Stripe's
- * sync is not built yet).
+ * stub per test, answering with the record. Resumable syncs: ShopifyIncrementalSyncTest, StripeSyncTest and
+ * HubSpotSyncTest.
  */
 class ConnectorAcceptanceTest {
 

@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Signed Stripe events into POST /webhooks/stripe, and exactly what reaches the Brevo stub. */
-class StripeWebhooksTest {
+public class StripeWebhooksTest {
 
-    static final String SECRET = "whsec_test_secret";
+    public static final String SECRET = "whsec_test_secret";
     static final String PREVIOUS_SECRET = "whsec_previous_secret";
     static final String EMAIL = "jenny.rosen@example.com";
     static final String CUSTOMER_ID = "cus_QXg1o8vcGmoR32";
@@ -66,7 +66,7 @@ class StripeWebhooksTest {
         return brevo.requests();
     }
 
-    static ObjectNode fixture(String name) {
+    public static ObjectNode fixture(String name) {
         try (InputStream in = StripeWebhooksTest.class.getResourceAsStream("/fixtures/stripe/" + name + ".json")) {
             return (ObjectNode) JSON.readTree(in);
         } catch (IOException e) {
@@ -82,7 +82,7 @@ class StripeWebhooksTest {
         return event;
     }
 
-    static byte[] compact(JsonNode json) {
+    public static byte[] compact(JsonNode json) {
         try {
             return JSON.writeValueAsBytes(json);
         } catch (IOException e) {
@@ -90,7 +90,7 @@ class StripeWebhooksTest {
         }
     }
 
-    static String sign(long t, byte[] body, String secret) {
+    public static String sign(long t, byte[] body, String secret) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -101,7 +101,7 @@ class StripeWebhooksTest {
         }
     }
 
-    static String header(byte[] body, String secret) {
+    public static String header(byte[] body, String secret) {
         long t = Instant.now().getEpochSecond();
         return "t=" + t + ",v1=" + sign(t, body, secret);
     }
@@ -227,6 +227,88 @@ class StripeWebhooksTest {
         assertThat(brevoRequests()).singleElement().satisfies(r -> assertThat(BrevoStub.body(r)).isEqualTo(BrevoStub.json(
                 "{\"email\":\"" + EMAIL + "\",\"attributes\":{\"SUBSCRIPTION_STATUS\":\"active\","
                         + "\"PLAN\":\"price_1PgafmB7WZ01zgkW6dKueIc5\"},\"updateEnabled\":true}")));
+    }
+
+    private static final String LAST_PAYMENT = "{\"email\":\"" + EMAIL + "\",\"attributes\":{\"LAST_PAYMENT_DATE\":\"2026-01-02\"},"
+            + "\"updateEnabled\":true}";
+
+    private ObjectNode checkoutSession(String paymentStatus) {
+        ObjectNode session = fixture("checkout-session").put("status", "complete").put("payment_status", paymentStatus)
+                .put("amount_total", 2000).put("currency", "usd");
+        ((ObjectNode) session.get("customer_details")).put("email", EMAIL);
+        return session;
+    }
+
+    @Test
+    void checkoutSessionCompletedTracksAnEventAndSetsTheLastPaymentDate() throws Exception {
+        start();
+        assertThat(deliver(event("checkout.session.completed", checkoutSession("paid"), 1767350000))).isEqualTo(200);
+        assertThat(brevoRequests()).extracting(LoggedRequest::getUrl).containsExactlyInAnyOrder("/v3/events", "/v3/contacts");
+        assertThat(BrevoStub.body(brevo.requests("POST", "/v3/events").get(0))).isEqualTo(BrevoStub.json(
+                "{\"event_name\":\"checkout_completed\",\"event_date\":\"2026-01-02T10:33:20Z\",\"identifiers\":{\"email_id\":\"" + EMAIL
+                        + "\"},\"event_properties\":{\"id\":\"cs_test_a1YS1URlnyQCN5fUUduORoQ7Pw41PJqDWkIVQCpJPqkfIhd6tVY8XB1OLY\","
+                        + "\"amount\":2000,\"currency\":\"usd\",\"payment_status\":\"paid\"}}"));
+        assertThat(BrevoStub.body(brevo.requests("POST", "/v3/contacts").get(0))).isEqualTo(BrevoStub.json(LAST_PAYMENT));
+    }
+
+    @Test
+    void aCheckoutCompletedButNotYetPaidIsAnEventButNoPayment() throws Exception {
+        start();
+        // a bank debit: the session completes, the money comes days later (checkout.session.async_payment_succeeded)
+        assertThat(deliver(event("checkout.session.completed", checkoutSession("unpaid"), 1767350000))).isEqualTo(200);
+        assertThat(brevoRequests()).singleElement().satisfies(r -> {
+            assertThat(r.getUrl()).isEqualTo("/v3/events");
+            assertThat(BrevoStub.body(r).at("/event_properties/payment_status").asText()).isEqualTo("unpaid");
+        });
+    }
+
+    @Test
+    void paymentIntentSucceededTracksTheAmountReceivedForTheCustomersContact() throws Exception {
+        start();
+        createCustomer();
+        ObjectNode intent = fixture("payment-intent").put("status", "succeeded").put("amount_received", 1099)
+                .put("customer", CUSTOMER_ID);
+        assertThat(deliver(event("payment_intent.succeeded", intent, 1767350000))).isEqualTo(200);
+        assertThat(brevoRequests()).extracting(LoggedRequest::getUrl).containsExactlyInAnyOrder("/v3/events", "/v3/contacts");
+        assertThat(BrevoStub.body(brevo.requests("POST", "/v3/events").get(0))).isEqualTo(BrevoStub.json(
+                "{\"event_name\":\"payment_succeeded\",\"event_date\":\"2026-01-02T10:33:20Z\",\"identifiers\":{\"email_id\":\"" + EMAIL
+                        + "\"},\"event_properties\":{\"id\":\"pi_1PgafyB7WZ01zgkWSjxsAJo3\",\"amount\":1099,\"currency\":\"usd\","
+                        + "\"customer_id\":\"" + CUSTOMER_ID + "\"}}"));
+        assertThat(BrevoStub.body(brevo.requests("POST", "/v3/contacts").get(0))).isEqualTo(BrevoStub.json(LAST_PAYMENT));
+    }
+
+    private static String subscriptionContact(String status) {
+        return "{\"email\":\"" + EMAIL + "\",\"attributes\":{\"SUBSCRIPTION_STATUS\":\"" + status + "\","
+                + "\"PLAN\":\"price_1PgafmB7WZ01zgkW6dKueIc5\"},\"updateEnabled\":true}";
+    }
+
+    @Test
+    void subscriptionCreatedThenActivatedInTheSameSecondEndsActive() throws Exception {
+        start();
+        createCustomer();
+        assertThat(deliver(event("customer.subscription.created", fixture("subscription").put("status", "incomplete"), 1767350000)))
+                .isEqualTo(200);
+        assertThat(brevoRequests()).singleElement()
+                .satisfies(r -> assertThat(BrevoStub.body(r)).isEqualTo(BrevoStub.json(subscriptionContact("incomplete"))));
+        brevo.answerLikeBrevo();
+        // the first payment goes through within the second the subscription was created
+        assertThat(deliver(event("customer.subscription.updated", fixture("subscription"), 1767350000))).isEqualTo(200);
+        assertThat(brevoRequests()).singleElement()
+                .satisfies(r -> assertThat(BrevoStub.body(r)).isEqualTo(BrevoStub.json(subscriptionContact("active"))));
+    }
+
+    @Test
+    void subscriptionDeletedSetsTheStatusCanceled() throws Exception {
+        start();
+        createCustomer();
+        assertThat(deliver(event("customer.subscription.updated", fixture("subscription"), 1767350000))).isEqualTo(200);
+        assertThat(brevoRequests()).hasSize(1);
+        brevo.answerLikeBrevo();
+        // Stripe sends the subscription as it was when it ended, its status canceled or not yet
+        assertThat(deliver(event("customer.subscription.deleted", fixture("subscription").put("status", "active"), 1767350000)))
+                .isEqualTo(200);
+        assertThat(brevoRequests()).singleElement()
+                .satisfies(r -> assertThat(BrevoStub.body(r)).isEqualTo(BrevoStub.json(subscriptionContact("canceled"))));
     }
 
     @Test

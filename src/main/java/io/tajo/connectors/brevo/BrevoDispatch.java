@@ -9,11 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.tajo.connectors.Backoff;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
@@ -190,9 +190,7 @@ public class BrevoDispatch {
 
     /** Exponential backoff with jitter: half the delay fixed, half random, capped. */
     long backoff(int attempts) {
-        long delay = retryInitialDelay.toMillis() << Math.min(attempts, 30);
-        delay = Math.min(delay <= 0 ? Long.MAX_VALUE : delay, retryMaxDelay.toMillis());
-        return delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
+        return Backoff.jitteredMillis(retryInitialDelay, retryMaxDelay, attempts);
     }
 
     /** Brevo's error answer, {code, message}; a body that is not one still yields a readable reason. */

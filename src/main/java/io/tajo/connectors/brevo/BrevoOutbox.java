@@ -133,6 +133,10 @@ public class BrevoOutbox {
                     accepted += acceptKey(connection, key, now) ? 1 : 0;
                 }
                 if (accepted == 0) {
+                    // a sync that meets an event it applied before (or a webhook delivered) still moves past it
+                    if (checkpoint != null) {
+                        checkpoint.save(connection, now);
+                    }
                     return EnqueueResult.ofDuplicate();
                 }
             }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,13 +25,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Stripe-specific steps of {@code stripe-webhooks}: check a delivery's {@code Stripe-Signature} (DESIGN §5),
- * and turn each event type's object into Brevo commands.
+ * The Stripe-specific steps of {@code stripe-webhooks} and {@code stripe-event}: check a delivery's
+ * {@code Stripe-Signature} (DESIGN §5), and turn each event type's object into Brevo commands, whether the event
+ * came by webhook or from the sync's /v1/events; and the sync's listed charges.
  */
 public class StripeWebhooks {
 
     public static final String SOURCE = "stripe";
-    /** Exchange property set by {@link #verify}: the event's type, which the route chooses on. */
+    /** Exchange property set by {@link #identify}: the event's type, which the route chooses on. */
     public static final String EVENT_TYPE = "stripeEventType";
     static final String SIGNATURE_HEADER = "Stripe-Signature";
 
@@ -65,8 +67,7 @@ public class StripeWebhooks {
 
     /**
      * 401 unless {@code Stripe-Signature} carries a timestamp within the tolerance and a {@code v1} matching the
-     * HMAC of {@code t + "." + body}; then sets the idempotency key ({@code stripe:<event id>}) and the event type.
-     * The body stays raw bytes.
+     * HMAC of {@code t + "." + body}. The body stays raw bytes.
      */
     public void verify(Exchange exchange) {
         String header = exchange.getMessage().getHeader(SIGNATURE_HEADER, String.class);
@@ -109,6 +110,13 @@ public class StripeWebhooks {
         if (!signature.matchesAny(signed, v1)) {
             throw new WebhookRejectedException(401, "bad signature");
         }
+    }
+
+    /**
+     * Entry of {@code direct:stripe-event}: the body is a Stripe event (a webhook's or one of /v1/events). Sets the
+     * idempotency key ({@code stripe:<event id>}, the same whichever way the event came) and the event type.
+     */
+    public void identify(Exchange exchange) {
         JsonNode event = json(exchange);
         String id = event.path("id").asText("");
         if (id.isBlank() || !event.path("data").path("object").isObject()) {
@@ -150,16 +158,15 @@ public class StripeWebhooks {
 
     /**
      * Payments (checkout.session.completed, invoice.paid, payment_intent.succeeded, charge.succeeded,
-     * charge.refunded): a Brevo event, LAST_PAYMENT_DATE on the payer's contact (not for a refund), and for charges
-     * LIFETIME_VALUE: the sum of the payer's charges seen, net of refunds.
+     * charge.refunded): a Brevo event, LAST_PAYMENT_DATE on the payer's contact (not for a refund, nor for a checkout
+     * whose payment has not gone through yet), and for charges LIFETIME_VALUE: the sum of the payer's charges seen,
+     * net of refunds.
      */
     public List<BrevoCommand> paymentCommands(Exchange exchange) {
         JsonNode event = json(exchange);
         String type = event.path("type").asText();
         JsonNode object = event.at("/data/object");
-        Optional<String> email = Optional.ofNullable(firstText(object.path("receipt_email"), object.at("/customer_details/email"),
-                        object.path("customer_email"), object.at("/billing_details/email")))
-                .or(() -> customerEmail(object));
+        Optional<String> email = payerEmail(object);
         if (email.isEmpty()) {
             LOG.info("Stripe {} {} has no email and no known customer: nothing sent to Brevo", type, object.path("id").asText());
             return List.of();
@@ -189,33 +196,83 @@ public class StripeWebhooks {
         if (object.path("number").isTextual()) {
             properties.put("number", object.get("number").asText());
         }
+        if (object.path("payment_status").isTextual()) {
+            properties.put("payment_status", object.get("payment_status").asText());
+        }
         ObjectNode payload = JSON.createObjectNode().put("event_name", PAYMENT_EVENTS.get(type));
         payload.set("event_properties", properties);
         List<BrevoCommand> commands = new ArrayList<>();
         commands.add(new BrevoCommand("trackEvent", email.get(), payload, SOURCE, null, null, occurredAt));
 
-        if (!"charge.refunded".equals(type)) {
-            ObjectNode contact = JSON.createObjectNode();
-            contact.putObject("attributes").put("LAST_PAYMENT_DATE",
-                    Instant.ofEpochSecond(created).atZone(ZoneOffset.UTC).toLocalDate().toString());
-            // an older payment arriving late does not move the date back
-            commands.add(new BrevoCommand("upsertContact", email.get(), contact, SOURCE, "last-payment/" + email.get(),
-                    JSON.getNodeFactory().numberNode(created * 1000), null));
+        // a checkout paid later (bank debits: checkout.session.async_payment_succeeded) has not paid yet
+        boolean unpaidCheckout = "checkout.session.completed".equals(type) && !"paid".equals(object.path("payment_status").asText());
+        if (!"charge.refunded".equals(type) && !unpaidCheckout) {
+            commands.add(lastPayment(email.get(), created));
         }
         if (type.startsWith("charge.")) {
             // charges alone feed LIFETIME_VALUE: a payment's invoice, payment intent and checkout would count it again
-            StripeCharges.record(store, object.path("id").asText(), email.get(), object.path("amount").asLong(),
-                    object.path("amount_refunded").asLong(), object.path("currency").asText(null), created * 1000)
-                    .ifPresentOrElse(lifetime -> {
-                        ObjectNode contact = JSON.createObjectNode();
-                        contact.putObject("attributes").put("LIFETIME_VALUE", lifetime.value());
-                        // computed now: a computation that commits later but started earlier must not win
-                        commands.add(new BrevoCommand("upsertContact", email.get(), contact, SOURCE, "lifetime-value/" + email.get(),
-                                JSON.getNodeFactory().numberNode(lifetime.computedAt()), null));
-                    }, () -> LOG.info("Stripe charges of {} are in several (or unknown) currencies: LIFETIME_VALUE left as it is",
-                            email.get()));
+            recordCharge(object, email.get()).ifPresent(commands::add);
         }
         return commands;
+    }
+
+    /**
+     * Body: a page of listed charges (a sync's first run). They are history, so no Brevo event: per payer, the
+     * latest LAST_PAYMENT_DATE and the LIFETIME_VALUE once the page's charges are counted. Charges that did not
+     * succeed count for nothing.
+     */
+    public List<BrevoCommand> listedChargeCommands(Exchange exchange) {
+        Map<String, Long> lastPaid = new LinkedHashMap<>();
+        Map<String, Optional<BrevoCommand>> lifetime = new LinkedHashMap<>();
+        for (JsonNode charge : exchange.getMessage().getBody(JsonNode.class)) {
+            if (!"succeeded".equals(charge.path("status").asText())) {
+                continue;
+            }
+            Optional<String> email = payerEmail(charge);
+            if (email.isEmpty()) {
+                LOG.debug("Stripe charge {} has no email and no known customer: not counted", charge.path("id").asText());
+                continue;
+            }
+            lastPaid.merge(email.get(), charge.path("created").asLong(), Math::max);
+            lifetime.put(email.get(), recordCharge(charge, email.get()));
+        }
+        List<BrevoCommand> commands = new ArrayList<>();
+        lastPaid.forEach((email, created) -> commands.add(lastPayment(email, created)));
+        lifetime.values().forEach(command -> command.ifPresent(commands::add));
+        return commands;
+    }
+
+    /** The payer's email: on the object itself, or its customer's. */
+    private Optional<String> payerEmail(JsonNode object) {
+        return Optional.ofNullable(firstText(object.path("receipt_email"), object.at("/customer_details/email"),
+                        object.path("customer_email"), object.at("/billing_details/email")))
+                .or(() -> customerEmail(object));
+    }
+
+    /** LAST_PAYMENT_DATE; an older payment arriving late does not move the date back. */
+    private static BrevoCommand lastPayment(String email, long createdSeconds) {
+        ObjectNode contact = JSON.createObjectNode();
+        contact.putObject("attributes").put("LAST_PAYMENT_DATE",
+                Instant.ofEpochSecond(createdSeconds).atZone(ZoneOffset.UTC).toLocalDate().toString());
+        return new BrevoCommand("upsertContact", email, contact, SOURCE, "last-payment/" + email,
+                JSON.getNodeFactory().numberNode(createdSeconds * 1000), null);
+    }
+
+    /** Counts the charge (net of refunds, once) and returns the payer's new LIFETIME_VALUE, when it has one. */
+    private Optional<BrevoCommand> recordCharge(JsonNode charge, String email) {
+        Optional<StripeCharges.LifetimeValue> lifetime = StripeCharges.record(store, charge.path("id").asText(), email,
+                charge.path("amount").asLong(), charge.path("amount_refunded").asLong(), charge.path("currency").asText(null),
+                charge.path("created").asLong() * 1000);
+        if (lifetime.isEmpty()) {
+            LOG.info("Stripe charge {}: the payer's charges are in several (or unknown) currencies, LIFETIME_VALUE left as it is",
+                    charge.path("id").asText());
+            return Optional.empty();
+        }
+        ObjectNode contact = JSON.createObjectNode();
+        contact.putObject("attributes").put("LIFETIME_VALUE", lifetime.get().value());
+        // computed now: a computation that commits later but started earlier must not win
+        return Optional.of(new BrevoCommand("upsertContact", email, contact, SOURCE, "lifetime-value/" + email,
+                JSON.getNodeFactory().numberNode(lifetime.get().computedAt()), null));
     }
 
     /** customer.subscription.created|updated|deleted: SUBSCRIPTION_STATUS and PLAN on the customer's contact. */
@@ -238,9 +295,11 @@ public class StripeWebhooks {
         }
         ObjectNode payload = JSON.createObjectNode();
         payload.set("attributes", attributes);
+        // seconds only: an update in the same second as the creation (incomplete, then active) must still win over it
         long created = event.path("created").asLong() * 1000;
+        long version = deleted ? created + 999 : "customer.subscription.created".equals(event.path("type").asText()) ? created : created + 1;
         return List.of(new BrevoCommand("upsertContact", email.get(), payload, SOURCE,
-                "subscriptions/" + subscription.path("id").asText(), JSON.getNodeFactory().numberNode(deleted ? created + 999 : created), null));
+                "subscriptions/" + subscription.path("id").asText(), JSON.getNodeFactory().numberNode(version), null));
     }
 
     /** The email the object's customer (an id, or an expanded customer) was last sent to Brevo with. */

@@ -20,6 +20,7 @@ import io.tajo.connectors.store.StateStore;
 import io.tajo.connectors.store.SyncCheckpoint;
 import io.tajo.connectors.testing.BrevoStub;
 import io.tajo.connectors.testing.HubSpotStub;
+import io.tajo.connectors.testing.StripeStub;
 import io.tajo.connectors.testing.RunningService;
 import io.tajo.connectors.testing.ShopifySyncStub;
 import org.junit.jupiter.api.Test;
@@ -98,6 +99,31 @@ class ConnectorsCommandTest {
             assertThat(brevo.requests("POST", "/v3/contacts")).extracting(r -> BrevoStub.body(r).get("email").asText())
                     .containsExactlyInAnyOrder("h51@example.com", "h52@example.com");
             brevo.assertAllRequestsValid();
+        }
+    }
+
+    @Test
+    void syncStripeListsItsResourcesAndWithoutAKeySaysWhichToSet() throws Exception {
+        try (BrevoStub brevo = new BrevoStub(); StripeStub stripe = new StripeStub()) {
+            stripe.addCustomer("cus_A1", "s1@example.com", "Sam One", 1_767_225_600L);
+            stripe.addCustomer("cus_A2", "s2@example.com", "Sue Two", 1_767_225_601L);
+            Map<String, String> env = stripe.connect(RunningService.environment(dataDir, brevo));
+
+            Run run = tajo(env, "connectors", "sync", "stripe", "--resource", "customers");
+
+            assertThat(run.err()).isEmpty();
+            assertThat(run.exit()).isZero();
+            assertThat(run.out().lines()).satisfiesExactly(
+                    customers -> assertThat(customers).startsWith("stripe customers").contains(": 2 records in "),
+                    delivered -> assertThat(delivered).isEqualTo("Everything synced is delivered to Brevo."));
+            assertThat(brevo.requests("POST", "/v3/contacts")).extracting(r -> BrevoStub.body(r).get("email").asText())
+                    .containsExactlyInAnyOrder("s1@example.com", "s2@example.com");
+            brevo.assertAllRequestsValid();
+
+            env.remove("STRIPE_API_KEY");
+            Run noKey = tajo(env, "connectors", "sync", "stripe");
+            assertThat(noKey.exit()).isEqualTo(1);
+            assertThat(noKey.err().lines()).singleElement().asString().startsWith("tajo: ").contains("STRIPE_API_KEY");
         }
     }
 
