@@ -38,6 +38,8 @@ public class AbandonedCarts {
 
     private static final Logger LOG = LoggerFactory.getLogger(AbandonedCarts.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Steps taken per scan at most; the next scan takes the rest. */
+    private static final int SCAN_LIMIT = 500;
     private static final String ORDER_MATCH = "FROM checkout_order o WHERE o.source = c.source "
             + "AND (o.checkout_token = c.token OR (c.cart_token IS NOT NULL AND o.cart_token = c.cart_token))";
 
@@ -47,7 +49,6 @@ public class AbandonedCarts {
     private BigDecimal minCartValue = BigDecimal.ZERO;
     private Duration maxAge = Duration.ofDays(7);
     private List<Reminder> reminders = List.of();
-    private int scanLimit = 500;
 
     public void setStore(StateStore store) { this.store = store; }
     public void setClock(Clock clock) { this.clock = clock; }
@@ -55,7 +56,6 @@ public class AbandonedCarts {
     public void setMinCartValue(String value) { this.minCartValue = value.isBlank() ? BigDecimal.ZERO : new BigDecimal(value.trim()); }
     public void setMaxAge(String maxAge) { this.maxAge = Duration.parse(maxAge.trim()); }
     public void setReminders(String reminders) { this.reminders = Reminder.parse(reminders); }
-    public void setScanLimit(int scanLimit) { this.scanLimit = scanLimit; }
 
     /** A reminder email: Brevo template {@code templateId}, {@code delay} after the abandonment. */
     record Reminder(Duration delay, long templateId) {
@@ -113,7 +113,7 @@ public class AbandonedCarts {
                         + "OR (a.token IS NOT NULL AND a.finished IS NULL AND (a.next_reminder_at <= ? "
                         + "OR c.completed_at IS NOT NULL OR e.subscribed = FALSE OR EXISTS (SELECT 1 " + ORDER_MATCH + ")))) "
                         + "ORDER BY c.updated_at, c.token LIMIT ?",
-                rs -> step(rs, now), oldest, idleSince, minCartValue, now, scanLimit));
+                rs -> step(rs, now), oldest, idleSince, minCartValue, now, SCAN_LIMIT));
         if (!steps.isEmpty()) {
             LOG.info("Abandoned carts: {} steps due", steps.size());
         }

@@ -3,6 +3,7 @@ package io.tajo.connectors.skills;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import io.tajo.connectors.store.Sql;
 import io.tajo.connectors.store.StateStore;
@@ -27,11 +28,9 @@ public final class SkillChoices {
 
     /** Every skill, enabled or not; {@code settings} resolves application.properties keys (null when unset). */
     public static Map<Skill, Boolean> current(StateStore store, Function<String, String> settings) {
-        Map<String, Boolean> stored = store.inTransaction(connection -> {
-            Map<String, Boolean> rows = new java.util.HashMap<>();
-            Sql.list(connection, "SELECT name, enabled FROM skill", rs -> rows.put(rs.getString(1), rs.getBoolean(2)));
-            return rows;
-        });
+        Map<String, Boolean> stored = store.inTransaction(connection -> Sql.list(connection, "SELECT name, enabled FROM skill",
+                rs -> Map.entry(rs.getString(1), rs.getBoolean(2)))).stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
         Map<Skill, Boolean> enabled = new EnumMap<>(Skill.class);
         for (Skill skill : Skill.values()) {
             Boolean choice = stored.get(skill.skillName());

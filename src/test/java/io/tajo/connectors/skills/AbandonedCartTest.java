@@ -2,6 +2,7 @@ package io.tajo.connectors.skills;
 
 import static io.tajo.connectors.testing.ShopifyWebhookSender.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
@@ -278,5 +279,13 @@ class AbandonedCartTest {
 
         assertThat(brevo.requests()).hasSize(1);
         assertThat(Cli.tajo(env, "skills", "list").out()).contains("abandoned-cart   disabled");
+    }
+
+    @Test
+    void aMistypedReminderSettingStopsStartUpSayingWhatToWrite() {
+        Map<String, String> env = env("PT1S");
+        env.put("TAJO_SKILL_ABANDONED_CART_REMINDERS", "1h:12");
+        assertThatThrownBy(() -> start(env)).hasStackTraceContaining(
+                "tajo.skills.abandoned-cart.reminders: '1h:12' is not DELAY:TEMPLATE_ID (e.g. PT1H:12,P1D:13)");
     }
 }

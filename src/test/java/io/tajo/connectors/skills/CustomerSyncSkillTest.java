@@ -2,6 +2,7 @@ package io.tajo.connectors.skills;
 
 import static io.tajo.connectors.testing.ShopifyWebhookSender.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
@@ -141,5 +142,13 @@ class CustomerSyncSkillTest {
             assertThat(r.getUrl()).isEqualTo("/v3/contacts/bob%40biller.com?identifierType=email_id");
             assertThat(BrevoStub.body(r)).isEqualTo(BrevoStub.json("{\"unlinkListIds\":[12]}"));
         });
+    }
+
+    @Test
+    void aDeleteBehaviorOtherThanSoftOrHardStopsStartUpSayingSo() {
+        Map<String, String> env = env();
+        env.put("TAJO_SKILL_CUSTOMER_SYNC_DELETE_BEHAVIOR", "unsubscribe");
+        assertThatThrownBy(() -> start(env)).hasStackTraceContaining(
+                "tajo.skills.customer-sync.delete-behavior is 'unsubscribe': set soft or hard (TAJO_SKILL_CUSTOMER_SYNC_DELETE_BEHAVIOR)");
     }
 }
