@@ -54,6 +54,8 @@ public class ContactMapper {
     private final Map<String, Object> skillDefaults = new LinkedHashMap<>();
 
     public void setDir(String dir) { this.dir = dir; }
+    public void setAttributeTypes(String attributeTypes) { this.attributeTypes = attributeTypes; }
+    public void setDefaultPhoneRegion(String defaultPhoneRegion) { this.defaultPhoneRegion = defaultPhoneRegion; }
 
     /** customer-sync's list_id (tajo.skills.customer-sync.list-id): used where a mapping section sets none. */
     public void setDefaultListId(String listId) { setDefault("list_id", listId); }
@@ -74,8 +76,6 @@ public class ContactMapper {
             skillDefaults.put(setting, value.trim());
         }
     }
-    public void setAttributeTypes(String attributeTypes) { this.attributeTypes = attributeTypes; }
-    public void setDefaultPhoneRegion(String defaultPhoneRegion) { this.defaultPhoneRegion = defaultPhoneRegion; }
 
     /** Loads and checks every mapping file: a broken one stops start-up with its file and line. */
     public void start() {

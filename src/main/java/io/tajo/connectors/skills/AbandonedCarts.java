@@ -89,6 +89,10 @@ public class AbandonedCarts {
                            int remindersDone) {
 
         public String idempotencyKey() {
+            return key(source, token, step);
+        }
+
+        static String key(String source, String token, String step) {
             return "abandoned-cart:" + source + ":" + token + ":" + step;
         }
     }
@@ -164,8 +168,9 @@ public class AbandonedCarts {
         }
         ObjectNode payload = JSON.createObjectNode().put("templateId", reminders.get(due - 1).templateId());
         payload.set("params", properties);
+        // Brevo wants a UUID; the same for every attempt at this step
         payload.putObject("headers").put("idempotencyKey",
-                UUID.nameUUIDFromBytes(("abandoned-cart:" + source + ":" + token + ":" + step).getBytes(StandardCharsets.UTF_8)).toString());
+                UUID.nameUUIDFromBytes(CartStep.key(source, token, step).getBytes(StandardCharsets.UTF_8)).toString());
         return new CartStep(source, token, step, List.of(new BrevoCommand("sendTemplateEmail", email, payload, source, null, null, null)),
                 abandonedAt, due);
     }
