@@ -11,7 +11,7 @@ public enum BrevoOp {
     TRACK_EVENT("trackEvent", RateBucket.EVENTS, 1),
     UPSERT_ORDER("upsertOrder", RateBucket.ORDERS, 1000),
     UPSERT_PRODUCT("upsertProduct", RateBucket.PRODUCTS, 100),
-    SEND_TEMPLATE_EMAIL("sendTemplateEmail", RateBucket.OTHER, 1);
+    SEND_TEMPLATE_EMAIL("sendTemplateEmail", RateBucket.EMAILS, 1);
 
     private final String wireName;
     private final RateBucket bucket;
@@ -35,5 +35,5 @@ public enum BrevoOp {
     }
 
     /** Brevo's published rate-limit groups; all connectors sharing one API key share them. */
-    public enum RateBucket { CONTACTS, EVENTS, ORDERS, PRODUCTS, OTHER }
+    public enum RateBucket { CONTACTS, EVENTS, ORDERS, PRODUCTS, EMAILS, OTHER }
 }

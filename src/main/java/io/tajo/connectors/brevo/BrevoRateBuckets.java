@@ -26,6 +26,7 @@ public class BrevoRateBuckets {
         setEvents("10/s");
         setOrders("5/s");
         setProducts("2/s");
+        setEmails("1000/s");
         setOther("100/h");
     }
 
@@ -33,6 +34,8 @@ public class BrevoRateBuckets {
     public void setEvents(String rate) { buckets.put(RateBucket.EVENTS, new Bucket(rate)); }
     public void setOrders(String rate) { buckets.put(RateBucket.ORDERS, new Bucket(rate)); }
     public void setProducts(String rate) { buckets.put(RateBucket.PRODUCTS, new Bucket(rate)); }
+    /** POST /smtp/email (transactional and template emails): 1000/s, not the 100/h of unlisted endpoints. */
+    public void setEmails(String rate) { buckets.put(RateBucket.EMAILS, new Bucket(rate)); }
     public void setOther(String rate) { buckets.put(RateBucket.OTHER, new Bucket(rate)); }
 
     /** Longest pause a reset value may impose: a larger or unreadable one is capped here. */

@@ -174,8 +174,11 @@ public class BrevoRequestPlanner {
             case SEND_TEMPLATE_EMAIL -> {
                 ObjectNode body = NODES.objectNode().put("templateId", payload.get("templateId").asLong());
                 body.putArray("to").addObject().put("email", command.identifier());
-                if (payload.has("params")) {
-                    body.set("params", payload.get("params"));
+                // headers: Brevo's idempotencyKey, so a send retried after a timeout is not mailed twice
+                for (String field : List.of("params", "headers")) {
+                    if (payload.has(field)) {
+                        body.set(field, payload.get(field));
+                    }
                 }
                 yield new BrevoRequest(op.bucket(), "POST", "/smtp/email", null, body, List.of(row));
             }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 /** The {@code tajo} command line. Exit codes: 0 ok, 1 failure, 2 usage. */
 @Command(name = "tajo", mixinStandardHelpOptions = true, version = "tajo-connectors 0.1.0",
         description = "Keeps Brevo in step with Shopify, HubSpot and Stripe. With no command, runs the service.",
-        subcommands = {RunCommand.class, ConnectorsCommand.class, MappingsCommand.class, DlqCommand.class})
+        subcommands = {RunCommand.class, ConnectorsCommand.class, MappingsCommand.class, DlqCommand.class, SkillsCommand.class})
 public class TajoCli implements Callable<Integer> {
 
     @Option(names = "--verbose", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)

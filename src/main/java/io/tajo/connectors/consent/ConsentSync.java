@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tajo.connectors.store.ConsentStates;
+import io.tajo.connectors.store.EmailConsents;
 import io.tajo.connectors.store.Sql;
 import io.tajo.connectors.store.StateStore;
 import io.tajo.connectors.webhook.WebhookRejectedException;
@@ -113,6 +115,8 @@ public class ConsentSync implements CamelContextAware {
                 if (!acceptKey(connection, key, now)) {
                     continue;
                 }
+                // the person's own word, for the skills (abandoned-cart sends nothing more to an unsubscribed email)
+                EmailConsents.record(connection, email, false, "brevo", eventTime(event, now));
                 for (ConsentTarget target : targets) {
                     if (target.isConnected() && ConsentStates.change(connection, target.connector(), email, false, now)) {
                         Sql.update(connection, "INSERT INTO consent_push (connector, email, subscribed, reason, status, attempts, "
@@ -170,6 +174,12 @@ public class ConsentSync implements CamelContextAware {
     private ConsentTarget target(String connector) {
         return targets.stream().filter(t -> t.connector().equals(connector)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no consent target " + connector + " in tajo.consent.targets"));
+    }
+
+    /** When Brevo says the event happened: ts_event (seconds, UTC), else ts, else now. */
+    private static Instant eventTime(JsonNode event, long now) {
+        long seconds = event.path("ts_event").asLong(event.path("ts").asLong(0));
+        return seconds > 0 ? Instant.ofEpochSecond(seconds) : Instant.ofEpochMilli(now);
     }
 
     private boolean acceptKey(Connection connection, String key, long now) throws SQLException {

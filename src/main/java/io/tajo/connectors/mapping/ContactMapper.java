@@ -5,6 +5,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,10 +53,31 @@ public class ContactMapper {
     private String attributeTypes = "";
     private String defaultPhoneRegion = "US";
     private Mappings mappings;
+    private final Map<String, Object> skillDefaults = new LinkedHashMap<>();
 
     public void setDir(String dir) { this.dir = dir; }
     public void setAttributeTypes(String attributeTypes) { this.attributeTypes = attributeTypes; }
     public void setDefaultPhoneRegion(String defaultPhoneRegion) { this.defaultPhoneRegion = defaultPhoneRegion; }
+
+    /** customer-sync's list_id (tajo.skills.customer-sync.list-id): used where a mapping section sets none. */
+    public void setDefaultListId(String listId) { setDefault("list_id", listId); }
+
+    /** customer-sync's delete_behavior, soft or hard: used where a mapping section sets none. */
+    public void setDefaultDeleteBehavior(String deleteBehavior) {
+        if (deleteBehavior != null && !deleteBehavior.isBlank() && !List.of("soft", "hard").contains(deleteBehavior.trim())) {
+            throw new IllegalArgumentException("tajo.skills.customer-sync.delete-behavior is '" + deleteBehavior
+                    + "': set soft or hard (TAJO_SKILL_CUSTOMER_SYNC_DELETE_BEHAVIOR)");
+        }
+        setDefault("delete_behavior", deleteBehavior);
+    }
+
+    private void setDefault(String setting, String value) {
+        if (value == null || value.isBlank()) {
+            skillDefaults.remove(setting);
+        } else {
+            skillDefaults.put(setting, value.trim());
+        }
+    }
 
     /** Loads and checks every mapping file: a broken one stops start-up with its file and line. */
     public void start() {
@@ -63,9 +85,20 @@ public class ContactMapper {
         LOG.info("Mappings loaded for {}", mappings.connectors().isEmpty() ? "no connector" : mappings.connectors());
     }
 
-    /** A mapping section's settings (list_id, delete_behavior, ...); empty when the connector has no such section. */
+    /**
+     * A mapping section's settings (list_id, delete_behavior, ...) over customer-sync's defaults: what the section
+     * sets wins. Only the defaults when the connector has no such section.
+     */
     public Map<String, Object> settings(String connector, String resource) {
-        return mappings.connectors().contains(connector) ? mappings.resource(connector, resource).settings() : Map.of();
+        Map<String, Object> settings = new LinkedHashMap<>(skillDefaults);
+        if (mappings.connectors().contains(connector)) {
+            mappings.resource(connector, resource).settings().forEach((key, value) -> {
+                if (value != null && !value.toString().isBlank()) {
+                    settings.put(key, value);
+                }
+            });
+        }
+        return settings;
     }
 
     /** The top-level record fields a mapping section reads, plus its version field (see {@link ResourceMapping#sourceFields}). */
@@ -90,8 +123,9 @@ public class ContactMapper {
         ResourceMapping mapping = mappings.resource(connector, resource);
         Object listId = mapping.settings().get("list_id");
         if (listId == null || listId.toString().isBlank()) {
+            // the connector's own list (SHOPIFY_CUSTOMERS_LIST_ID), else customer-sync's
             String routeListId = exchange.getProperty(LIST_ID, String.class);
-            listId = routeListId == null || routeListId.isBlank() ? null : routeListId.trim();
+            listId = routeListId == null || routeListId.isBlank() ? skillDefaults.get("list_id") : routeListId.trim();
         }
         Object callerVersion = exchange.getProperty(SOURCE_VERSION);
         JsonNode version = callerVersion == null ? null : JSON.valueToTree(callerVersion);

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tajo.connectors.brevo.BrevoCommand;
 import io.tajo.connectors.mapping.ContactMapper;
 import io.tajo.connectors.store.ConsentStates;
+import io.tajo.connectors.store.EmailConsents;
 import io.tajo.connectors.store.SourceContacts;
 import io.tajo.connectors.store.StateStore;
 import io.tajo.connectors.webhook.HmacSignature;
@@ -124,16 +125,23 @@ public class ShopifyWebhooks {
         if (email.isBlank()) {
             return List.of();
         }
-        boolean subscribed = "subscribed".equals(consent.at("/email_marketing_consent/state").asText());
+        String state = consent.at("/email_marketing_consent/state").asText();
+        boolean subscribed = "subscribed".equals(state);
+        JsonNode consentUpdatedAt = consent.at("/email_marketing_consent/consent_updated_at");
         // what Shopify now has: consent-sync pushes a Brevo unsubscribe to Shopify only when it differs
         ConsentStates.seen(store, SOURCE, email, subscribed);
+        if (subscribed || "unsubscribed".equals(state)) {
+            // what the abandoned-cart skill asks before each follow-up
+            EmailConsents.record(store, email, subscribed, SOURCE,
+                    OffsetDateTime.parse(consentUpdatedAt.isTextual() ? consentUpdatedAt.asText() : triggeredAt(exchange)).toInstant());
+        }
         ObjectNode payload = JSON.createObjectNode().put("emailBlacklisted", !subscribed);
         Object listId = contactMapper.settings(SOURCE, "customers").get("list_id");
         if (subscribed && listId != null) {
             payload.putArray("listIds").add(Long.parseLong(listId.toString()));
         }
         return List.of(consentCommand(exchange, email, payload, "email-consent/" + consent.path("customer_id").asText(),
-                consent.at("/email_marketing_consent/consent_updated_at")));
+                consentUpdatedAt));
     }
 
     /** customers_marketing_consent/update: SMS consent of a customer already sent to Brevo. */
@@ -182,6 +190,7 @@ public class ShopifyWebhooks {
             }
         }
         commands.add(new BrevoCommand("upsertOrder", email, brevoOrder, SOURCE, "orders/" + orderId, order.get("updated_at"), null));
+        Checkouts.orderPlaced(store, SOURCE, order);
         if (email == null) {
             return commands;
         }
@@ -257,7 +266,7 @@ public class ShopifyWebhooks {
         return List.of(new BrevoCommand("upsertProduct", null, payload, SOURCE, "products/" + id, version, null));
     }
 
-    /** checkouts/create|update: remembered (newest version wins) for the abandoned-cart skill. */
+    /** checkouts/create|update: remembered (newest version wins) for the abandoned-cart skill, even while it is disabled. */
     public void rememberCheckout(Exchange exchange) {
         JsonNode checkout = json(exchange);
         Checkouts.remember(store, SOURCE, checkout);

@@ -22,7 +22,7 @@ class DispatchBenchmark {
 
     private static Map<String, String> unthrottled(Path dataDir, BrevoStub brevo) {
         Map<String, String> env = RunningService.environment(dataDir, brevo);
-        for (String bucket : new String[] {"CONTACTS", "EVENTS", "ORDERS", "PRODUCTS", "OTHER"}) {
+        for (String bucket : new String[] {"CONTACTS", "EVENTS", "ORDERS", "PRODUCTS", "EMAILS", "OTHER"}) {
             env.put("BREVO_RATE_" + bucket, "1000000/s");
         }
         env.put("BREVO_DISPATCH_POLL_MS", "20");

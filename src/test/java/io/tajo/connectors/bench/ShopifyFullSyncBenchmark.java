@@ -29,7 +29,7 @@ class ShopifyFullSyncBenchmark {
 
     private static Map<String, String> unthrottled(Map<String, String> env) {
         env.put("SHOPIFY_CUSTOMERS_LIST_ID", "7");
-        for (String bucket : new String[] {"CONTACTS", "EVENTS", "ORDERS", "PRODUCTS", "OTHER"}) {
+        for (String bucket : new String[] {"CONTACTS", "EVENTS", "ORDERS", "PRODUCTS", "EMAILS", "OTHER"}) {
             env.put("BREVO_RATE_" + bucket, "1000000/s");
         }
         return env;
