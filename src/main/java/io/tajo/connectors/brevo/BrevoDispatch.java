@@ -17,9 +17,12 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import org.apache.camel.component.resilience4j.ResilienceProcessor;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * Times each call and counts 429s ({@link BrevoMeters}), and keeps the circuit breaker's state in the store
  * ({@link BrevoCircuitState}) for `tajo connectors status` and /status.
  */
-public class BrevoDispatch {
+public class BrevoDispatch implements CamelContextAware {
 
     /** Exchange property holding the {@link BrevoRequest} being sent. */
     public static final String REQUEST = "brevoRequest";
@@ -51,6 +54,12 @@ public class BrevoDispatch {
     private Duration retryMaxDelay = Duration.ofMinutes(10);
     private Duration circuitOpenHold = Duration.ofSeconds(30);
     private volatile String circuitState;
+    private CamelContext camelContext;
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) { this.camelContext = camelContext; }
+    @Override
+    public CamelContext getCamelContext() { return camelContext; }
 
     public void setOutbox(BrevoOutbox outbox) { this.outbox = outbox; }
     public void setPlanner(BrevoRequestPlanner planner) { this.planner = planner; }
@@ -64,9 +73,17 @@ public class BrevoDispatch {
     public void setCircuitOpenSeconds(int seconds) { this.circuitOpenHold = Duration.ofSeconds(seconds); }
 
     /** Says once, at start-up, whether requests really go to Brevo. */
-    public void start() {
+    public void start() throws Exception {
         circuitState = isDryRun() ? BrevoCircuitState.DRY_RUN : BrevoCircuitState.CLOSED;
         BrevoCircuitState.save(outbox.store(), outbox.nodeId(), circuitState);
+        if (camelContext != null) {
+            camelContext.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    forgetCircuitState();
+                }
+            }, true);
+        }
         if (isDryRun()) {
             LOG.warn("Brevo dry-run: BREVO_API_KEY is not set, so nothing is sent to Brevo; each request is written to {}",
                     dryRunFile());
@@ -75,12 +92,12 @@ public class BrevoDispatch {
         }
     }
 
-    /** On a clean stop the circuit state is no longer known: the row goes. */
-    public void stop() {
+    /** Once the routes have stopped (and before the store closes) the circuit state is no longer known: its row goes. */
+    private void forgetCircuitState() {
         try {
             BrevoCircuitState.remove(outbox.store(), outbox.nodeId());
         } catch (RuntimeException storeAlreadyClosed) {
-            LOG.debug("Circuit state row left for the next start: {}", storeAlreadyClosed.getMessage());
+            LOG.debug("Circuit state row left behind: {}", storeAlreadyClosed.getMessage());
         }
     }
 

@@ -26,8 +26,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "connectors", mixinStandardHelpOptions = true,
-        description = "The platforms Brevo is kept in step with: connect them, sync them, register their webhooks.",
-        subcommands = {ConnectorsCommand.Connect.class, ConnectorsCommand.Sync.class, ConnectorsCommand.Webhooks.class})
+        description = "The platforms Brevo is kept in step with: list them and their status, connect them, sync them, "
+                + "register their webhooks.",
+        subcommands = {ConnectorsStatusCommand.ListConnectors.class, ConnectorsStatusCommand.Status.class,
+                ConnectorsCommand.Connect.class, ConnectorsCommand.Sync.class, ConnectorsCommand.Webhooks.class})
 class ConnectorsCommand implements Callable<Integer> {
 
     @Override
