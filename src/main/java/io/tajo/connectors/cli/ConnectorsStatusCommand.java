@@ -123,6 +123,9 @@ final class ConnectorsStatusCommand {
 
     private static String resource(Resource r) {
         String name = String.format("%-10s ", r.name());
+        if (!r.synced()) {
+            return name + "webhooks only";
+        }
         if (r.lastSyncAt() == null) {
             return name + "never synced";
         }

@@ -148,15 +148,15 @@ public final class ConnectorDiscovery {
         Map<String, Resource> resources = new LinkedHashMap<>();
         for (String resource : setting(prefix + "resources").split(",")) {
             if (!resource.isBlank()) {
-                resources.put(resource.trim(), new Resource(resource.trim(), null, null, null));
+                resources.put(resource.trim(), new Resource(resource.trim(), false, null, null, null));
             }
         }
         settings.keySet().stream().filter(key -> key.startsWith(prefix)).map(key -> SYNC_RESOURCE_SETTING.matcher(key.substring(prefix.length())))
-                .filter(Matcher::matches).map(m -> m.group(1)).forEach(r -> resources.putIfAbsent(r, new Resource(r, null, null, null)));
+                .filter(Matcher::matches).map(m -> m.group(1)).forEach(r -> resources.put(r, new Resource(r, true, null, null, null)));
         for (String[] row : figures.checkpoints()) {
             if (row[0].equals(name)) {
                 long at = Long.parseLong(row[5]);
-                resources.put(row[1], new Resource(row[1], Instant.ofEpochMilli(at).toString(),
+                resources.put(row[1], new Resource(row[1], true, Instant.ofEpochMilli(at).toString(),
                         new Checkpoint(row[2], row[3], row[4]), ageSeconds(at, now)));
             }
         }

@@ -33,8 +33,11 @@ public record ServiceStatus(String generatedAt, Brevo brevo, Outbox outbox, long
     public record Part(String route, boolean configured, String detail) {
     }
 
-    /** A synced resource: when its last page was committed, where it resumes, and how long ago that was. */
-    public record Resource(String name, String lastSyncAt, Checkpoint checkpoint, Long lagSeconds) {
+    /**
+     * A resource the connector handles; {@code synced} when a batch sync pulls it (else webhooks only). For a
+     * synced one: when its last page was committed, where it resumes, and how long ago that was.
+     */
+    public record Resource(String name, boolean synced, String lastSyncAt, Checkpoint checkpoint, Long lagSeconds) {
 
         /** Where it resumes, for people: watermark/last id, or the cursor of a full export. */
         @JsonIgnore

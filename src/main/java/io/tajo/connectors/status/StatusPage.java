@@ -119,7 +119,9 @@ public class StatusPage {
         StringBuilder list = new StringBuilder("<ul>");
         for (Resource r : resources) {
             list.append("<li>").append(esc(r.name())).append(": ");
-            if (r.lastSyncAt() == null) {
+            if (!r.synced()) {
+                list.append("<span class=\"muted\">webhooks only</span>");
+            } else if (r.lastSyncAt() == null) {
                 list.append("<span class=\"muted\">never synced</span>");
             } else {
                 list.append(esc(r.lastSyncAt())).append(" <span class=\"muted\">(").append(ServiceStatus.ago(r.lagSeconds()))

@@ -94,7 +94,7 @@ class ConnectorsStatusTest {
                     .startsWith("shopify (hybrid)", "webhook no (no signing secret set)", "sync yes (connected)")
                     .anyMatch(line -> line.matches("resources customers last sync 20\\d\\d-.*Z \\(\\d+ s ago\\), "
                             + "checkpoint 2026-01-02T10:00:01Z/7003"))
-                    .contains("orders never synced", "products never synced", "checkouts never synced")
+                    .contains("orders never synced", "products never synced", "checkouts webhooks only")
                     .anyMatch(line -> line.matches("outbox 1 pending \\(oldest \\d+ s\\)"))
                     .contains("dead letters 0")
                     .anyMatch(line -> line.matches("Brevo: circuit unknown \\(service not running\\); outbox 1 pending "
