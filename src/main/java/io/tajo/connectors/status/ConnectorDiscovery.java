@@ -57,8 +57,13 @@ public final class ConnectorDiscovery {
     /** The resolved {@code tajo.*} settings of a context reading application.properties and the environment. */
     public static Map<String, String> settingsOf(CamelContext context) {
         Map<String, String> settings = new TreeMap<>();
-        context.getPropertiesComponent().loadProperties(key -> key.startsWith("tajo.")).stringPropertyNames()
-                .forEach(key -> settings.put(key, context.resolvePropertyPlaceholders("{{" + key + "}}")));
+        for (String key : context.getPropertiesComponent().loadProperties(k -> k.startsWith("tajo.")).stringPropertyNames()) {
+            try {
+                settings.put(key, context.resolvePropertyPlaceholders("{{" + key + "}}"));
+            } catch (RuntimeException unresolvable) {
+                settings.put(key, "");  // a setting without a default, not set: as good as empty here
+            }
+        }
         return settings;
     }
 
