@@ -10,18 +10,19 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
-import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
+import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +73,7 @@ public class BrevoDispatch implements CamelContextAware {
     public void setRetryMaxDelay(String delay) { this.retryMaxDelay = Duration.parse(delay); }
     public void setCircuitOpenSeconds(int seconds) { this.circuitOpenHold = Duration.ofSeconds(seconds); }
 
-    /** Says once, at start-up, whether requests really go to Brevo. */
+    /** Says once, at start-up, whether requests really go to Brevo; records the circuit as closed (or dry-run). */
     public void start() throws Exception {
         circuitState = isDryRun() ? BrevoCircuitState.DRY_RUN : BrevoCircuitState.CLOSED;
         BrevoCircuitState.save(outbox.store(), outbox.nodeId(), circuitState);
@@ -222,16 +223,23 @@ public class BrevoDispatch implements CamelContextAware {
             String outcome = failure != null && !(failure instanceof BrevoUnavailableException) ? "error" : String.valueOf(status);
             Timer.builder(BrevoMeters.REQUESTS).tag("endpoint", BrevoMeters.endpoint(request)).tag("status", outcome)
                     .description("Calls to Brevo's API").register(outbox.meters()).record(System.nanoTime() - started,
-                            java.util.concurrent.TimeUnit.NANOSECONDS);
+                            TimeUnit.NANOSECONDS);
             if (status == 429) {
                 Counter.builder(BrevoMeters.RATE_LIMITED).description("Brevo's 429 answers").register(outbox.meters()).increment();
             }
         }
         ResilienceProcessor circuit = exchange.getContext().getProcessor(CIRCUIT_ID, ResilienceProcessor.class);
-        String state = circuit == null ? null : circuit.getCircuitBreakerState();
-        if (state != null && !state.equals(circuitState)) {
-            circuitState = state;
+        if (circuit != null && !circuit.getCircuitBreakerState().equals(circuitState)) {
+            saveCircuitState(circuit);
+        }
+    }
+
+    /** Buckets are sent side by side: the state is read again under the lock, so the newest one is what stays saved. */
+    private synchronized void saveCircuitState(ResilienceProcessor circuit) {
+        String state = circuit.getCircuitBreakerState();
+        if (!state.equals(circuitState)) {
             BrevoCircuitState.save(outbox.store(), outbox.nodeId(), state);
+            circuitState = state;
             LOG.info("Brevo circuit breaker {}", state);
         }
     }
