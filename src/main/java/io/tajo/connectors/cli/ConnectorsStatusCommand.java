@@ -33,7 +33,7 @@ final class ConnectorsStatusCommand {
         cli.environment.applyTo(context);
         List<String> routeFiles = ConnectorDiscovery.routeFileNames(
                 context.resolvePropertyPlaceholders("{{camel.main.routes-include-pattern}}"));
-        try (StateStore store = StoreAccess.open(cli.environment.settings())) {
+        try (StateStore store = StoreAccess.open(key -> context.resolvePropertyPlaceholders("{{" + key + "}}"))) {
             return new ConnectorDiscovery(routeFiles, ConnectorDiscovery.settingsOf(context), store).status();
         }
     }

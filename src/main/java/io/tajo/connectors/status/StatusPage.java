@@ -39,14 +39,15 @@ public class StatusPage {
 
     static String render(ServiceStatus status) {
         StringBuilder rows = new StringBuilder();
-        for (Connector c : status.connectors()) {
+        for (int i = 0; i < status.connectors().size(); i++) {
+            Connector c = status.connectors().get(i);
             rows.append("<tr><th scope=\"row\">").append(esc(c.name())).append("</th><td>").append(esc(c.mode())).append("</td>")
                     .append(part(c.webhook())).append(part(c.sync()))
                     .append("<td>").append(resources(c.resources())).append("</td>")
-                    .append("<td class=\"num\" data-path=\"connectors.").append(status.connectors().indexOf(c))
+                    .append("<td class=\"num\" data-path=\"connectors.").append(i)
                     .append(".outbox.pending\">").append(c.outbox().pending()).append("</td>")
                     .append("<td class=\"num").append(c.deadLetters() > 0 ? " bad" : "").append("\" data-path=\"connectors.")
-                    .append(status.connectors().indexOf(c)).append(".deadLetters\">").append(c.deadLetters()).append("</td></tr>\n");
+                    .append(i).append(".deadLetters\">").append(c.deadLetters()).append("</td></tr>\n");
         }
         String circuit = status.brevo().circuit();
         String circuitClass = circuit.contains("OPEN") ? "bad" : circuit.equals("CLOSED") ? "ok" : "warn";
