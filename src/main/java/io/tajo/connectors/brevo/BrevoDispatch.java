@@ -9,14 +9,21 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.tajo.connectors.Backoff;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
+import org.apache.camel.component.resilience4j.ResilienceProcessor;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,11 +31,16 @@ import org.slf4j.LoggerFactory;
  * The steps of {@code brevo-dispatch} and {@code brevo-send}: claim due rows and plan the calls, shape each
  * call for camel-http (or for the dry-run file), and settle the rows from Brevo's answer: delivered, tried
  * again later with backoff, held while the circuit is open, or dead-lettered with Brevo's {code, message}.
+ * Times each call and counts 429s ({@link BrevoMeters}), and keeps the circuit breaker's state in the store
+ * ({@link BrevoCircuitState}) for `tajo connectors status` and /status.
  */
-public class BrevoDispatch {
+public class BrevoDispatch implements CamelContextAware {
 
     /** Exchange property holding the {@link BrevoRequest} being sent. */
     public static final String REQUEST = "brevoRequest";
+    /** Id of the circuitBreaker step in brevo-sink.camel.yaml, whose state is reported. */
+    public static final String CIRCUIT_ID = "brevo-circuit";
+    private static final String STARTED = "brevoRequestStarted";
 
     private static final Logger LOG = LoggerFactory.getLogger(BrevoDispatch.class);
 
@@ -42,6 +54,13 @@ public class BrevoDispatch {
     private Duration retryInitialDelay = Duration.ofSeconds(1);
     private Duration retryMaxDelay = Duration.ofMinutes(10);
     private Duration circuitOpenHold = Duration.ofSeconds(30);
+    private volatile String circuitState;
+    private CamelContext camelContext;
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) { this.camelContext = camelContext; }
+    @Override
+    public CamelContext getCamelContext() { return camelContext; }
 
     public void setOutbox(BrevoOutbox outbox) { this.outbox = outbox; }
     public void setPlanner(BrevoRequestPlanner planner) { this.planner = planner; }
@@ -54,13 +73,32 @@ public class BrevoDispatch {
     public void setRetryMaxDelay(String delay) { this.retryMaxDelay = Duration.parse(delay); }
     public void setCircuitOpenSeconds(int seconds) { this.circuitOpenHold = Duration.ofSeconds(seconds); }
 
-    /** Says once, at start-up, whether requests really go to Brevo. */
-    public void start() {
+    /** Says once, at start-up, whether requests really go to Brevo; records the circuit as closed (or dry-run). */
+    public void start() throws Exception {
+        circuitState = isDryRun() ? BrevoCircuitState.DRY_RUN : BrevoCircuitState.CLOSED;
+        BrevoCircuitState.save(outbox.store(), outbox.nodeId(), circuitState);
+        if (camelContext != null) {
+            camelContext.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    forgetCircuitState();
+                }
+            }, true);
+        }
         if (isDryRun()) {
             LOG.warn("Brevo dry-run: BREVO_API_KEY is not set, so nothing is sent to Brevo; each request is written to {}",
                     dryRunFile());
         } else {
             LOG.info("Brevo delivery enabled");
+        }
+    }
+
+    /** Once the routes have stopped (and before the store closes) the circuit state is no longer known: its row goes. */
+    private void forgetCircuitState() {
+        try {
+            BrevoCircuitState.remove(outbox.store(), outbox.nodeId());
+        } catch (RuntimeException storeAlreadyClosed) {
+            LOG.debug("Circuit state row left behind: {}", storeAlreadyClosed.getMessage());
         }
     }
 
@@ -97,6 +135,7 @@ public class BrevoDispatch {
             message.setHeader(Exchange.CONTENT_TYPE, "application/json");
             message.setBody(request.body().toString().getBytes(StandardCharsets.UTF_8));
         }
+        exchange.setProperty(STARTED, System.nanoTime());
     }
 
     /** Dry-run: appends the call, one JSON line, instead of sending it; it then counts as delivered. */
@@ -132,6 +171,9 @@ public class BrevoDispatch {
     /** Settles the rows of the call just made from Brevo's answer, or from the failure that stood in for one. */
     public void recordOutcome(Exchange exchange) {
         BrevoRequest request = exchange.getProperty(REQUEST, BrevoRequest.class);
+        if (!isDryRun()) {
+            observeCall(exchange, request);
+        }
         if (Boolean.FALSE.equals(exchange.getProperty(ExchangePropertyKey.CIRCUIT_BREAKER_RESPONSE_SUCCESSFUL_EXECUTION))) {
             Throwable failure = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
             if (failure == null || failure instanceof CallNotPermittedException) {
@@ -151,6 +193,7 @@ public class BrevoDispatch {
                 message.getHeader("x-sib-ratelimit-remaining"), message.getHeader("x-sib-ratelimit-reset"));
         if (status >= 200 && status < 300 || status == 404 && request.rows().get(0).op() == BrevoOp.DELETE_CONTACT) {
             outbox.markDelivered(request.rows().stream().map(OutboxRow::id).toList());
+            outbox.countDelivered(request.rows());
             LOG.debug("Delivered {} {} commands", request.commandCount(), request.rows().get(0).op().wireName());
         } else if (status == 429) {
             long until = System.currentTimeMillis() + pause;
@@ -168,6 +211,36 @@ public class BrevoDispatch {
             BrevoError error = BrevoError.of(status, message.getBody(String.class));
             outbox.deadLetter(request.rows().get(0), error.code(), error.message(), status);
             LOG.info("Brevo refused outbox row {} ({} {}): dead-lettered", request.rows().get(0).id(), status, error.code());
+        }
+    }
+
+    /** Times the call (unless the open circuit stopped it), counts a 429, and saves a changed circuit state. */
+    private void observeCall(Exchange exchange, BrevoRequest request) {
+        Throwable failure = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
+        Long started = exchange.getProperty(STARTED, Long.class);
+        if (started != null && !(failure instanceof CallNotPermittedException)) {
+            int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+            String outcome = failure != null && !(failure instanceof BrevoUnavailableException) ? "error" : String.valueOf(status);
+            Timer.builder(BrevoMeters.REQUESTS).tag("endpoint", BrevoMeters.endpoint(request)).tag("status", outcome)
+                    .description("Calls to Brevo's API").register(outbox.meters()).record(System.nanoTime() - started,
+                            TimeUnit.NANOSECONDS);
+            if (status == 429) {
+                Counter.builder(BrevoMeters.RATE_LIMITED).description("Brevo's 429 answers").register(outbox.meters()).increment();
+            }
+        }
+        ResilienceProcessor circuit = exchange.getContext().getProcessor(CIRCUIT_ID, ResilienceProcessor.class);
+        if (circuit != null && !circuit.getCircuitBreakerState().equals(circuitState)) {
+            saveCircuitState(circuit);
+        }
+    }
+
+    /** Buckets are sent side by side: the state is read again under the lock, so the newest one is what stays saved. */
+    private synchronized void saveCircuitState(ResilienceProcessor circuit) {
+        String state = circuit.getCircuitBreakerState();
+        if (!state.equals(circuitState)) {
+            BrevoCircuitState.save(outbox.store(), outbox.nodeId(), state);
+            circuitState = state;
+            LOG.info("Brevo circuit breaker {}", state);
         }
     }
 

@@ -24,6 +24,11 @@ import io.tajo.connectors.store.SourceVersions;
 import io.tajo.connectors.store.Sql;
 import io.tajo.connectors.store.StateStore;
 import io.tajo.connectors.store.SyncCheckpoint;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * The durable queue in front of Brevo. {@link #enqueue} is {@code direct:brevo}: it validates commands and
  * persists them in one transaction with the caller's idempotency key or sync checkpoint, so an acknowledged
  * webhook or a committed page can never lose its commands. The dispatcher claims due rows with a lease and
- * records each outcome here.
+ * records each outcome here. Counts what it accepts and dead-letters, and gauges its depth, in the Camel
+ * registry's MeterRegistry ({@link BrevoMeters}).
  */
-public class BrevoOutbox {
+public class BrevoOutbox implements CamelContextAware {
 
     /**
      * Exchange property: a delivery id to accept only once (webhook id, event id), or a collection of them (the
@@ -59,7 +65,14 @@ public class BrevoOutbox {
     private Duration idempotencyRetention = Duration.ofDays(7);
     private Duration lease = Duration.ofMinutes(2);
     private Duration doneRetention = Duration.ofDays(7);
+    private CamelContext camelContext;
+    // records nothing until the context has started: camel-micrometer binds its registry after the beans are built
+    private volatile MeterRegistry meters = BrevoMeters.registryOf(null);
 
+    @Override
+    public void setCamelContext(CamelContext camelContext) { this.camelContext = camelContext; }
+    @Override
+    public CamelContext getCamelContext() { return camelContext; }
     public void setStore(StateStore store) { this.store = store; }
     public void setIdempotencyRetention(String retention) { this.idempotencyRetention = Duration.parse(retention); }
     public void setLease(String lease) { this.lease = Duration.parse(lease); }
@@ -67,15 +80,32 @@ public class BrevoOutbox {
 
     public StateStore store() { return store; }
 
+    /** This process's name as a lease owner: its pid first. */
+    public String nodeId() { return nodeId; }
+
     /**
      * On the embedded store every node is a process on this machine: rows leased by one that is gone (killed
      * mid-round) are taken back at once instead of when their lease runs out. Rows of a live process, such as
      * `tajo run` beside a `tajo connectors sync`, stay with it.
      */
-    public void start() {
-        if (!store.isEmbedded()) {
-            return;
+    public void start() throws Exception {
+        if (camelContext != null) {
+            camelContext.addStartupListener((context, alreadyStarted) -> registerMeters(BrevoMeters.registryOf(context)));
         }
+        if (store.isEmbedded()) {
+            takeBackRowsOfStoppedProcesses();
+        }
+    }
+
+    private void registerMeters(MeterRegistry registry) {
+        Gauge.builder(BrevoMeters.OUTBOX_PENDING, this, BrevoOutbox::pending).strongReference(true)
+                .description("Outbox rows still to deliver to Brevo").register(registry);
+        Gauge.builder(BrevoMeters.DEAD_LETTERS, store, s -> new DeadLetters(s).count()).strongReference(true)
+                .description("Dead letters kept in the store").register(registry);
+        meters = registry;
+    }
+
+    private void takeBackRowsOfStoppedProcesses() {
         int released = store.inTransaction(connection -> {
             int rows = 0;
             for (String owner : Sql.list(connection, "SELECT DISTINCT lease_owner FROM outbox WHERE status = 'pending' "
@@ -92,7 +122,8 @@ public class BrevoOutbox {
         }
     }
 
-    private static boolean isLiveProcess(String leaseOwner) {
+    /** True when the owner (pid/...) is a live process on this machine: the embedded store's nodes. */
+    public static boolean isLiveProcess(String leaseOwner) {
         try {
             long pid = Long.parseLong(leaseOwner.substring(0, leaseOwner.indexOf('/')));
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
@@ -126,13 +157,17 @@ public class BrevoOutbox {
     public EnqueueResult enqueueUnderKeys(List<BrevoCommand> commands, List<UnmappedRecord> unmapped, Collection<String> idempotencyKeys,
                                           SyncCheckpoint checkpoint) {
         long now = System.currentTimeMillis();
+        List<BrevoCommand> accepted = new ArrayList<>();
+        List<String[]> deadLettered = new ArrayList<>();
         EnqueueResult result = store.inTransaction(connection -> {
+            accepted.clear();
+            deadLettered.clear();
             if (!idempotencyKeys.isEmpty()) {
-                int accepted = 0;
+                int newKeys = 0;
                 for (String key : idempotencyKeys) {
-                    accepted += acceptKey(connection, key, now) ? 1 : 0;
+                    newKeys += acceptKey(connection, key, now) ? 1 : 0;
                 }
-                if (accepted == 0) {
+                if (newKeys == 0) {
                     // a sync that meets an event it applied before (or a webhook delivered) still moves past it
                     if (checkpoint != null) {
                         checkpoint.save(connection, now);
@@ -143,6 +178,7 @@ public class BrevoOutbox {
             for (UnmappedRecord record : unmapped) {
                 DeadLetters.add(connection, DeadLetters.KIND_RECORD, null, record.source(), record.sourceId(), record.record(),
                         "mapping_failed", record.reason(), null, 0, now);
+                deadLettered.add(new String[] {record.source(), "mapping_failed"});
             }
             int stale = 0;
             int invalid = 0;
@@ -153,6 +189,7 @@ public class BrevoOutbox {
                 } catch (InvalidCommandException e) {
                     DeadLetters.add(connection, DeadLetters.KIND_COMMAND, command.op(), command.source(), command.sourceId(),
                             writeJson(command), "invalid_command", e.getMessage(), null, 0, now);
+                    deadLettered.add(new String[] {command.source(), "invalid_command"});
                     invalid++;
                     continue;
                 }
@@ -168,6 +205,7 @@ public class BrevoOutbox {
                 String batchKey = command.batchKey();
                 String group = command.op() + "|" + (batchKey == null ? "solo:" + groups.size() : batchKey);
                 groups.computeIfAbsent(group, g -> new ArrayList<>()).add(command);
+                accepted.add(command);
             }
             int rows = 0;
             for (List<BrevoCommand> group : groups.values()) {
@@ -182,6 +220,8 @@ public class BrevoOutbox {
             }
             return new EnqueueResult(false, rows, commands.size() - stale - invalid, stale, invalid + unmapped.size());
         });
+        accepted.forEach(command -> commandCounter(BrevoMeters.ENQUEUED, command).increment());
+        deadLettered.forEach(letter -> deadLetterCounter(letter[0], letter[1]).increment());
         LOG.debug("Enqueued {}", result);
         return result;
     }
@@ -321,6 +361,26 @@ public class BrevoOutbox {
             return Sql.update(connection, "UPDATE outbox SET status = 'dead', done_at = ?, last_error = ?, lease_owner = NULL, "
                     + "lease_until = NULL WHERE id = ?", now, code, row.id());
         });
+        row.commands().forEach(command -> deadLetterCounter(command.source(), code).increment());
+    }
+
+    /** Counts commands Brevo took (or the dry-run file did), by connector and op. */
+    void countDelivered(List<OutboxRow> rows) {
+        rows.forEach(row -> row.commands().forEach(command -> commandCounter(BrevoMeters.DELIVERED, command).increment()));
+    }
+
+    MeterRegistry meters() {
+        return meters;
+    }
+
+    private Counter commandCounter(String name, BrevoCommand command) {
+        return Counter.builder(name).tag("connector", String.valueOf(command.source())).tag("op", String.valueOf(command.op()))
+                .register(meters);
+    }
+
+    private Counter deadLetterCounter(String connector, String code) {
+        return Counter.builder(BrevoMeters.DEAD_LETTERED).tag("connector", String.valueOf(connector)).tag("code", code)
+                .register(meters);
     }
 
     /** Sends dead-lettered commands again: back into the outbox and out of the dead letters, in one transaction. */

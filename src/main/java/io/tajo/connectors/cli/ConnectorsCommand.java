@@ -27,8 +27,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "connectors", mixinStandardHelpOptions = true,
-        description = "The platforms Brevo is kept in step with: connect them, sync them, register their webhooks.",
-        subcommands = {ConnectorsCommand.Connect.class, ConnectorsCommand.Sync.class, ConnectorsCommand.Webhooks.class})
+        description = "The platforms Brevo is kept in step with: list them and their status, connect them, sync them, "
+                + "register their webhooks.",
+        subcommands = {ConnectorsStatusCommand.ListConnectors.class, ConnectorsStatusCommand.Status.class,
+                ConnectorsCommand.Connect.class, ConnectorsCommand.Sync.class, ConnectorsCommand.Webhooks.class})
 class ConnectorsCommand implements Callable<Integer> {
 
     @Override
@@ -207,12 +209,13 @@ class ConnectorsCommand implements Callable<Integer> {
                 throw new TajoCli.UsageException("unknown " + connector + " resource '" + resource + "': use " + String.join(", ", resources));
             }
             boolean onTerminal = System.console() != null;
-            // the connector's sync routes and what they hand their commands to; no HTTP server, schedules,
-            // webhooks or skills (by the route naming convention: <connector>-webhooks, *-schedule)
+            // the connector's sync routes and what they hand their commands to (the mapping, the customer-sync skill
+            // while enabled, the outbox); no HTTP server, schedules, webhooks or other skills (by the route naming
+            // convention: <connector>-webhooks, *-schedule)
             TajoService service = new TajoService(cli.environment);
             service.addOverrideProperty("camel.server.enabled", "false");
             service.addOverrideProperty("camel.management.enabled", "false");
-            service.addOverrideProperty("camel.main.route-filter-include-pattern", "brevo-.*,contact-mapping," + connector + "-.*");
+            service.addOverrideProperty("camel.main.route-filter-include-pattern", "brevo-.*,contact-mapping,customer-sync," + connector + "-.*");
             service.addOverrideProperty("camel.main.route-filter-exclude-pattern", ".*-webhooks,.*-schedule,.*-scheduled,.*-oauth-.*");
             try {
                 service.start();
