@@ -218,6 +218,7 @@ class ConnectorAcceptanceTest {
                         WooCommerceWebhooksTest.customer(),
                         "{\"email\":\"john.doe@example.com\",\"attributes\":{\"FIRSTNAME\":\"John\",\"LASTNAME\":\"Doe\","
                                 + "\"SMS\":\"+16135550134\"},\"updateEnabled\":true}"),
+                // no sync: WooCommerce has no batch sync (tajo connectors sync woocommerce is a usage error), webhooks only
                 new Connector("hubspot", Map.of("HUBSPOT_CLIENT_SECRET", HubSpotStub.CLIENT_SECRET, "TAJO_PUBLIC_URL", HubSpotStub.PUBLIC_URL),
                         (type, contact, id) -> {
                             // a delivery carries the contact's id only; the service reads the contact from HubSpot
