@@ -256,16 +256,16 @@ class ConnectorsCommand implements Callable<Integer> {
             }
             Exchange done = template.send("direct:" + connector + "-sync", exchange);
             Exception failure = done.getException();
-            SyncRun run = done.getMessage().getBody(SyncRun.class);
-            if (failure != null && run == null) {
+            if (failure == null) {
+                return done.getMessage().getBody(SyncRun.class);
+            }
+            SyncRun run = done.getProperty(SyncRun.RUN, SyncRun.class);
+            if (run == null) {
                 // stopped before it began (not connected, a bad setting): the cause says it all
                 throw failure;
             }
-            if (failure != null) {
-                throw new IllegalStateException(connector + " " + name + " sync stopped after " + run.records()
-                        + " records; the next sync resumes after the last committed page", failure);
-            }
-            return run;
+            throw new IllegalStateException(connector + " " + name + " sync stopped after " + run.records()
+                    + " records; the next sync resumes after the last committed page", failure);
         }
 
     }

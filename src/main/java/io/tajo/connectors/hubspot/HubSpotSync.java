@@ -45,6 +45,7 @@ public class HubSpotSync {
             SyncCheckpoint.load(store, HubSpotApi.CONNECTOR, resource).ifPresent(run::resumeFrom);
         }
         exchange.setProperty(HubSpotSyncRun.PROPERTY, run);
+        exchange.setProperty(SyncRun.RUN, run);
         return run;
     }
 

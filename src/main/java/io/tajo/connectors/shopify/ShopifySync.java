@@ -72,6 +72,7 @@ public class ShopifySync {
             checkpoint.ifPresentOrElse(run::resumeFrom, run::markBackfill);
         }
         exchange.setProperty(ShopifySyncRun.PROPERTY, run);
+        exchange.setProperty(SyncRun.RUN, run);
         exchange.setProperty(ShopifyThrottle.THROTTLED, false);
         return run;
     }

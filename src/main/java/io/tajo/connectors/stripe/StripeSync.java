@@ -75,6 +75,7 @@ public class StripeSync {
         StripeSyncRun run = stored.map(checkpoint -> resume(resource, checkpoint, now))
                 .orElseGet(() -> new StripeSyncRun(resource, full, false, now.minus(LIST_OVERLAP), null, null));
         exchange.setProperty(StripeSyncRun.PROPERTY, run);
+        exchange.setProperty(SyncRun.RUN, run);
         return run;
     }
 

@@ -7,7 +7,8 @@ package io.tajo.connectors.sync;
  * <p>The contract of every connector's {@code direct:<connector>-sync} route: exchange properties {@link #RESOURCE}
  * (one of the connector's {@code tajo.<connector>.sync.resources}) and {@link #FULL} (optional, true for a sync
  * of everything rather than of the changes since the checkpoint), optionally {@link #PROGRESS}; the result body is
- * the run.
+ * the run. From when it begins, the run is also exchange property {@link #RUN}, so a caller can say how far a run
+ * stopped by a failure came.
  */
 public interface SyncRun {
 
@@ -17,6 +18,8 @@ public interface SyncRun {
     String FULL = "tajoSyncFull";
     /** Exchange property: an optional {@code Consumer<SyncRun>} told as the run moves on (after each committed page). */
     String PROGRESS = "tajoSyncProgress";
+    /** Exchange property set by the sync when it begins: this run, its records those committed so far. */
+    String RUN = "tajoSyncRun";
 
     String connector();
 

@@ -1,13 +1,11 @@
 package io.tajo.connectors.hubspot;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.absent;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.tajo.connectors.testing.HubSpotStub.contact;
 import static io.tajo.connectors.testing.HubSpotStub.json;
+import static io.tajo.connectors.testing.HubSpotStub.search;
 import static io.tajo.connectors.testing.HubSpotStub.searchPage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.tajo.connectors.store.ConnectorCredentials;
@@ -52,14 +49,6 @@ class HubSpotSyncTest {
             throw new RuntimeException(done.getException().getMessage(), done.getException());
         }
         return done.getMessage().getBody(HubSpotSyncRun.class);
-    }
-
-    /** A search for contacts modified since {@code since}, after {@code after} (null: the query's first page). */
-    static MappingBuilder search(Instant since, String after) {
-        MappingBuilder request = post(urlPathEqualTo(HubSpotStub.SEARCH))
-                .withRequestBody(matchingJsonPath("$.filterGroups[0].filters[0].value", equalTo(String.valueOf(since.toEpochMilli()))));
-        return after == null ? request.withRequestBody(matchingJsonPath("$.after", absent()))
-                : request.withRequestBody(matchingJsonPath("$.after", equalTo(after)));
     }
 
     static JsonNode person(long id, String modified) {

@@ -1,11 +1,15 @@
 package io.tajo.connectors.testing;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -20,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
@@ -81,6 +86,14 @@ public final class HubSpotStub implements AutoCloseable {
         contacts.forEach(results::add);
         answer.put("startedAt", "2026-01-02T10:00:00Z").put("completedAt", "2026-01-02T10:00:01Z");
         server.stubFor(post(urlPathEqualTo(BATCH_READ)).willReturn(json(answer.toString())));
+    }
+
+    /** A search for contacts modified since {@code since}, after {@code after} (null: the query's first page). */
+    public static MappingBuilder search(Instant since, String after) {
+        MappingBuilder request = post(urlPathEqualTo(SEARCH))
+                .withRequestBody(matchingJsonPath("$.filterGroups[0].filters[0].value", equalTo(String.valueOf(since.toEpochMilli()))));
+        return after == null ? request.withRequestBody(matchingJsonPath("$.after", absent()))
+                : request.withRequestBody(matchingJsonPath("$.after", equalTo(after)));
     }
 
     /** A search answer: the page's contacts and, when there is one, the cursor of the next page. */
