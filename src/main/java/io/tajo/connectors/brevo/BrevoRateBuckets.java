@@ -43,9 +43,12 @@ public class BrevoRateBuckets {
 
     /** Waits until the request's bucket may send one more call. */
     public void acquire(BrevoRequest request) throws InterruptedException {
-        long wait = buckets.get(request.bucket()).reserve(System.nanoTime());
+        Bucket bucket = buckets.get(request.bucket());
+        long wait = bucket.reserve(System.nanoTime());
         if (wait > 0) {
             Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            // a sleep that overran (a busy machine) moves the next slot too: calls stay an interval apart
+            bucket.startedAt(System.nanoTime());
         }
     }
 
@@ -96,6 +99,10 @@ public class BrevoRateBuckets {
             long slot = Math.max(now, nextFree);
             nextFree = slot + intervalNanos;
             return slot - now;
+        }
+
+        synchronized void startedAt(long now) {
+            nextFree = Math.max(nextFree, now + intervalNanos);
         }
 
         synchronized void pauseFor(long millis, long now) {
