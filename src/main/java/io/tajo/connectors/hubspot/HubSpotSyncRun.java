@@ -157,17 +157,16 @@ public class HubSpotSyncRun implements SyncRun {
     public long queries() { return queries; }
     public SyncCheckpoint checkpoint() { return checkpoint; }
 
-    /** One line: {@code hubspot contacts: 1200 records in 3.4 s (353/s), 2 queries, checkpoint 2026-01-02T10:00:00Z}. */
     @Override
     public double elapsedSeconds() {
         return (System.nanoTime() - startedNanos) / 1e9;
     }
 
+    /** One line: {@code hubspot contacts: 1200 records in 3.4 s (353/s), 2 queries, checkpoint 2026-01-02T10:00:00Z}. */
     @Override
     public String summary() {
-        double seconds = elapsedSeconds();
-        return String.format(Locale.ROOT, "hubspot %s%s: %d records in %.1f s (%.0f/s), %d %s, %s", resource,
-                full ? " (full)" : "", records, seconds, records / Math.max(seconds, 0.001), queries,
+        // the checkpoint's last ids are the contacts sent at its watermark, not a position worth printing
+        return String.format(Locale.ROOT, "hubspot %s%s: %s, %d %s, %s", resource, full ? " (full)" : "", progress(), queries,
                 queries == 1 ? "query" : "queries", checkpoint == null ? "no checkpoint yet" : "checkpoint " + checkpoint.watermark());
     }
 }

@@ -1,7 +1,6 @@
 package io.tajo.connectors.shopify;
 
 import java.time.Instant;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 import io.tajo.connectors.store.SyncCheckpoint;
@@ -172,10 +171,6 @@ public class ShopifySyncRun implements SyncRun {
     /** One line: {@code shopify customers: 1200 records in 3.4 s (353/s), checkpoint 2026-01-02T10:00:00Z/7001}. */
     @Override
     public String summary() {
-        double seconds = elapsedSeconds();
-        String where = checkpoint == null ? "no checkpoint yet"
-                : "checkpoint " + checkpoint.watermark() + (checkpoint.lastId() == null ? "" : "/" + checkpoint.lastId());
-        return String.format(Locale.ROOT, "shopify %s%s: %d records in %.1f s (%.0f/s), %s", resource, full ? " (full)" : "",
-                records, seconds, records / Math.max(seconds, 0.001), where);
+        return "shopify " + resource + (full ? " (full)" : "") + ": " + progress() + ", " + SyncRun.where(checkpoint);
     }
 }

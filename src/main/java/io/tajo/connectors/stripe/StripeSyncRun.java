@@ -116,11 +116,7 @@ public class StripeSyncRun implements SyncRun {
     /** One line: {@code stripe customers (events): 12 records in 0.4 s (30/s), 3 seen before, checkpoint 2026-...Z/evt_1}. */
     @Override
     public String summary() {
-        double seconds = elapsedSeconds();
-        String where = checkpoint == null ? "no checkpoint yet"
-                : "checkpoint " + checkpoint.watermark() + (checkpoint.lastId() == null ? "" : "/" + checkpoint.lastId());
-        return String.format(Locale.ROOT, "stripe %s (%s): %d records in %.1f s (%.0f/s)%s, %s", resource,
-                fromEvents ? "events" : full ? "full list" : "list", records, seconds, records / Math.max(seconds, 0.001),
-                duplicates > 0 ? ", " + duplicates + " events seen before" : "", where);
+        return String.format(Locale.ROOT, "stripe %s (%s): %s%s, %s", resource, fromEvents ? "events" : full ? "full list" : "list",
+                progress(), duplicates > 0 ? ", " + duplicates + " events seen before" : "", SyncRun.where(checkpoint));
     }
 }

@@ -1,5 +1,9 @@
 package io.tajo.connectors.sync;
 
+import java.util.Locale;
+
+import io.tajo.connectors.store.SyncCheckpoint;
+
 /**
  * One run of a connector's batch sync, as its caller sees it: the scheduled route, or
  * {@code tajo connectors sync <connector>}.
@@ -35,4 +39,16 @@ public interface SyncRun {
 
     /** One line: connector, resource, records, rate and where the next run resumes. */
     String summary();
+
+    /** {@code 1200 records in 3.4 s (353/s)}: the middle of every summary. */
+    default String progress() {
+        double seconds = elapsedSeconds();
+        return String.format(Locale.ROOT, "%d records in %.1f s (%.0f/s)", records(), seconds, records() / Math.max(seconds, 0.001));
+    }
+
+    /** {@code checkpoint 2026-01-02T10:00:00Z/7001}, or {@code no checkpoint yet}: where the next run resumes. */
+    static String where(SyncCheckpoint checkpoint) {
+        return checkpoint == null ? "no checkpoint yet"
+                : "checkpoint " + checkpoint.watermark() + (checkpoint.lastId() == null ? "" : "/" + checkpoint.lastId());
+    }
 }
