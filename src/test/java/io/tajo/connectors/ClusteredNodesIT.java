@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tajo.connectors.testing.BrevoStub;
-import io.tajo.connectors.testing.DurablePostgres;
+import io.tajo.connectors.testing.TestPostgres;
 import io.tajo.connectors.testing.JarProcess;
 import io.tajo.connectors.testing.RunningService;
 import io.tajo.connectors.testing.ShopifySyncStub;
@@ -42,14 +42,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusteredNodesIT {
 
-    static DurablePostgres postgres;
+    static TestPostgres postgres;
 
     @TempDir
     Path dataDir;
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        postgres = DurablePostgres.start();
+        postgres = TestPostgres.quick();  // nothing is killed here: see NodeKillIT
     }
 
     @AfterAll

