@@ -79,13 +79,20 @@ public class BrevoDispatch {
     }
 
     /**
-     * Waits until the call's rate bucket allows it, then renews this node's lease on its rows: false when some were
-     * taken over by another node meanwhile (its round outlived the lease), which then sends them instead.
+     * Renews this node's lease on the call's rows, then waits until the call's rate bucket allows it: false when some
+     * rows were taken over by another node meanwhile (this node's round outlived the lease), which sends them instead.
+     * The lease is renewed before the wait, so the call follows its rate slot at once, and again after a wait long
+     * enough for the lease to have run out.
      */
     public boolean readyToSend(Exchange exchange) throws InterruptedException {
         BrevoRequest request = exchange.getProperty(REQUEST, BrevoRequest.class);
+        long start = System.nanoTime();
+        if (!outbox.renewLease(request.rows())) {
+            return false;
+        }
         rateBuckets.acquire(request);
-        return outbox.renewLease(request.rows());
+        boolean longWait = System.nanoTime() - start > outbox.lease().toNanos() / 2;
+        return !longWait || outbox.renewLease(request.rows());
     }
 
     /** Shapes the exchange as the HTTP call camel-http makes to {@code BREVO_BASE_URL}. */

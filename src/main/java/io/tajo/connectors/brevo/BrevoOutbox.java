@@ -66,6 +66,7 @@ public class BrevoOutbox {
     public void setDoneRetention(String retention) { this.doneRetention = Duration.parse(retention); }
 
     public StateStore store() { return store; }
+    public Duration lease() { return lease; }
 
     /**
      * On the embedded store every node is a process on this machine: rows leased by one that is gone (killed
