@@ -6,6 +6,10 @@ import static io.tajo.connectors.testing.ShopifySyncStub.pageRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import io.tajo.connectors.testing.BrevoStub;
 import io.tajo.connectors.testing.TestPostgres;
 import io.tajo.connectors.testing.JarProcess;
@@ -37,8 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two nodes (target/tajo.jar, each its own process) on one PostgreSQL, as README "Running several nodes" sets them
- * up: a scheduled sync fires on one node per trigger, and webhooks spread over both, each delivered twice, reach
- * Brevo once.
+ * up: a scheduled sync fires on one node per trigger, a node slower than its lease leaves its rows to the other, and
+ * webhooks spread over both, each delivered twice, reach Brevo once.
  */
 class ClusteredNodesIT {
 
@@ -97,6 +102,56 @@ class ClusteredNodesIT {
                     node.close();
                 }
             }
+        }
+    }
+
+    @Test
+    void aNodeWhoseCallOutlivesTheLeaseLeavesTheRestOfItsRoundToTheOtherNode() throws Exception {
+        // node A's Brevo takes 1.5 s per call, longer than the 1 s lease: while A waits, its other rows fall free
+        try (BrevoStub slowBrevo = new BrevoStub(); BrevoStub brevo = new BrevoStub()) {
+            slowBrevo.server().stubFor(WireMock.post("/v3/contacts").willReturn(BrevoStub.json(201, "{\"id\":1}").withFixedDelay(1500)));
+            Map<String, String> database = postgres.newDatabase();
+            List<Map<String, String>> envs = new ArrayList<>();
+            for (String name : List.of("node-a", "node-b")) {
+                Map<String, String> env = node(dataDir, name, name.equals("node-a") ? slowBrevo : brevo, database);
+                env.put("BREVO_DISPATCH_LEASE", "PT1S");
+                envs.add(env);
+            }
+            List<String> emails = new ArrayList<>();
+            StringBuilder commands = new StringBuilder("[");
+            for (int n = 0; n < 12; n++) {
+                emails.add("lease" + n + "@example.com");
+                commands.append(n == 0 ? "" : ",").append("{\"op\":\"upsertContact\",\"identifier\":\"lease").append(n)
+                        .append("@example.com\",\"source\":\"test\",\"payload\":{\"attributes\":{\"FIRSTNAME\":\"L\"}}}");
+            }
+            try (JarProcess nodeA = JarProcess.start(envs.get(0), dataDir.resolve("node-a.log"))) {
+                nodeA.awaitHealthy(Duration.ofSeconds(90));
+                // twelve rows in one commit: A claims them in one round, one call each, one after the other
+                HttpResponse<String> accepted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(nodeA.url("/test/commands")))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(commands + "]")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(accepted.statusCode()).isEqualTo(202);
+                await().atMost(Duration.ofSeconds(30)).until(() -> !slowBrevo.requests().isEmpty());
+                try (JarProcess nodeB = JarProcess.start(envs.get(1), dataDir.resolve("node-b.log"))) {
+                    nodeB.awaitHealthy(Duration.ofSeconds(90));
+                    await().atMost(Duration.ofSeconds(60)).until(() -> {
+                        Set<String> delivered = new HashSet<>(brevo.contactEmails());
+                        delivered.addAll(slowBrevo.contactEmails());
+                        return delivered.containsAll(emails);
+                    });
+                    Thread.sleep(2000);  // A's call in flight ends; had A gone on with its round, it would show
+                }
+            }
+            List<String> sent = new ArrayList<>(slowBrevo.contactEmails());
+            sent.addAll(brevo.contactEmails());
+            Set<String> seen = new HashSet<>();
+            List<String> twice = sent.stream().filter(email -> !seen.add(email)).toList();
+            System.out.println("round outliving its lease: node A sent " + slowBrevo.contactEmails().size() + " of its 12 rows, node B "
+                    + brevo.contactEmails().size() + ", sent twice " + twice);
+            assertThat(slowBrevo.contactEmails()).as("A left the rows B took over to B").hasSizeLessThan(12);
+            assertThat(twice).as("sent twice: at most the call A had in flight when B took over").hasSizeLessThanOrEqualTo(1);
+            slowBrevo.assertAllRequestsValid();
+            brevo.assertAllRequestsValid();
         }
     }
 
