@@ -257,8 +257,9 @@ public class BrevoOutbox {
 
     /**
      * Before a call: extends the lease on the rows of the dispatcher's current round still held (the call's and those
-     * waiting for later calls) and says whether it still holds all of {@code rows}. A round slower than the lease may have lost rows to another node,
-     * which sends them itself: this node must not, so it lets go of the call's other rows and skips it.
+     * waiting for later calls) and says whether it still holds all of {@code rows}. A round slower than the lease may
+     * have lost rows to another node, which sends them itself: this node must not, so it lets go of the call's other
+     * rows and skips it.
      */
     public boolean renewLease(List<OutboxRow> rows) {
         long now = System.currentTimeMillis();
