@@ -14,16 +14,23 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import io.tajo.connectors.brevo.EnqueueResult;
 import io.tajo.connectors.brevo.BrevoOutbox;
 import io.tajo.connectors.store.DeadLetters;
+import io.tajo.connectors.store.Sql;
 import io.tajo.connectors.testing.BrevoStub;
 import io.tajo.connectors.testing.RunningService;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.camel.builder.ExchangeBuilder;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quartz.SchedulerMetaData;
+import org.quartz.impl.jdbcjobstore.JobStoreTX;
 
-/** The same service on a real PostgreSQL (TAJO_STATE_URL): migrations, dedupe, version guard, delivery, dead letters. */
+/**
+ * The same service on a real PostgreSQL (TAJO_STATE_URL): migrations, dedupe, version guard, delivery, dead letters,
+ * and the sync schedules in Quartz's clustered job store.
+ */
 class PostgresStoreTest {
 
     static EmbeddedPostgres postgres;
@@ -63,6 +70,14 @@ class PostgresStoreTest {
                         versioned(upsertContact("v@example.com", Map.of("FIRSTNAME", "Old")), "customers/9", "2026-01-01T00:00:00Z"));
                 assertThat(older.stale()).isEqualTo(1);
                 service.send(upsertContact("bad@example.com", Map.of("FIRSTNAME", "Bad")));
+
+                // the sync schedules live in the store's database, in Quartz's clustered job store
+                SchedulerMetaData quartz = service.context().getComponent("quartz", QuartzComponent.class).getScheduler().getMetaData();
+                assertThat(quartz.isJobStoreClustered()).isTrue();
+                assertThat(quartz.getJobStoreClass()).isEqualTo(JobStoreTX.class);
+                List<String> triggers = service.store().inTransaction(
+                        c -> Sql.list(c, "SELECT trigger_name FROM qrtz_triggers", rs -> rs.getString(1)));
+                assertThat(triggers).contains("customers", "orders", "products", "contacts");
 
                 await().atMost(Duration.ofSeconds(15)).until(() -> service.outbox().pending() == 0);
                 List<String> emails = brevo.requests("POST", "/v3/contacts").stream()

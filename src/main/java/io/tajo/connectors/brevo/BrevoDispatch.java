@@ -116,8 +116,21 @@ public class BrevoDispatch implements CamelContextAware {
         return rows.isEmpty() ? List.of() : planner.plan(rows);
     }
 
-    public void acquireRate(Exchange exchange) throws InterruptedException {
-        rateBuckets.acquire(exchange.getProperty(REQUEST, BrevoRequest.class));
+    /**
+     * Renews this node's lease on the call's rows, then waits until the call's rate bucket allows it: false when some
+     * rows were taken over by another node meanwhile (this node's round outlived the lease), which sends them instead.
+     * The lease is renewed before the wait, so the call follows its rate slot at once, and again after a wait long
+     * enough for the lease to have run out.
+     */
+    public boolean readyToSend(Exchange exchange) throws InterruptedException {
+        BrevoRequest request = exchange.getProperty(REQUEST, BrevoRequest.class);
+        long start = System.nanoTime();
+        if (!outbox.renewLease(request.rows())) {
+            return false;
+        }
+        rateBuckets.acquire(request);
+        boolean longWait = System.nanoTime() - start > outbox.lease().toNanos() / 2;
+        return !longWait || outbox.renewLease(request.rows());
     }
 
     /** Shapes the exchange as the HTTP call camel-http makes to {@code BREVO_BASE_URL}. */
@@ -135,6 +148,7 @@ public class BrevoDispatch implements CamelContextAware {
             message.setHeader(Exchange.CONTENT_TYPE, "application/json");
             message.setBody(request.body().toString().getBytes(StandardCharsets.UTF_8));
         }
+        rateBuckets.sending(request);
         exchange.setProperty(STARTED, System.nanoTime());
     }
 

@@ -61,6 +61,8 @@ public class BrevoOutbox implements CamelContextAware {
     /** Owner of this process's leases: its pid first, so a restart on the embedded store can tell a dead owner. */
     private final String nodeId = ProcessHandle.current().pid() + "/" + UUID.randomUUID();
     private final AtomicLong claims = new AtomicLong();
+    /** The rows of the dispatcher's current round (one at a time) and the lease owner they were claimed under. */
+    private volatile Claim current = new Claim("", List.of());
     private StateStore store;
     private Duration idempotencyRetention = Duration.ofDays(7);
     private Duration lease = Duration.ofMinutes(2);
@@ -79,6 +81,7 @@ public class BrevoOutbox implements CamelContextAware {
     public void setDoneRetention(String retention) { this.doneRetention = Duration.parse(retention); }
 
     public StateStore store() { return store; }
+    public Duration lease() { return lease; }
 
     /** This process's name as a lease owner: its pid first. */
     public String nodeId() { return nodeId; }
@@ -288,12 +291,48 @@ public class BrevoOutbox implements CamelContextAware {
                 Sql.update(connection, "UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ?", owner,
                         now + lease.toMillis(), id);
             }
+            current = new Claim(owner, ids);
             return ids.isEmpty() ? List.<OutboxRow>of() : Sql.list(connection,
                     "SELECT id, op, batch_key, commands, attempts, solo FROM outbox WHERE lease_owner = ? ORDER BY id",
                     rs -> new OutboxRow(rs.getLong(1), BrevoOp.of(rs.getString(2)).orElseThrow(), rs.getString(3),
                             readCommands(rs.getString(4)), rs.getInt(5), rs.getBoolean(6)), owner);
         });
     }
+
+    /**
+     * Before a call: extends the lease on the rows of the dispatcher's current round still held (the call's and those
+     * waiting for later calls) and says whether it still holds all of {@code rows}. A round slower than the lease may
+     * have lost rows to another node, which sends them itself: this node must not, so it lets go of the call's other
+     * rows and skips it.
+     */
+    public boolean renewLease(List<OutboxRow> rows) {
+        long now = System.currentTimeMillis();
+        Claim claim = current;
+        String round = idList(claim.ids());
+        String call = idList(rows.stream().map(OutboxRow::id).toList());
+        return store.inTransaction(connection -> {
+            if (!claim.ids().isEmpty()) {
+                Sql.update(connection, "UPDATE outbox SET lease_until = ? WHERE id IN (" + round + ") AND status = 'pending' "
+                        + "AND lease_owner = ?", now + lease.toMillis(), claim.owner());
+            }
+            long held = Sql.count(connection, "SELECT COUNT(*) FROM outbox WHERE id IN (" + call + ") AND status = 'pending' "
+                    + "AND lease_owner = ?", claim.owner());
+            if (held == rows.size()) {
+                return true;
+            }
+            Sql.update(connection, "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE id IN (" + call + ") "
+                    + "AND lease_owner = ?", claim.owner());
+            LOG.info("Lease on {} of {} outbox rows ran out and another node took them over: it sends them", rows.size() - held,
+                    rows.size());
+            return false;
+        });
+    }
+
+    private static String idList(List<Long> ids) {
+        return String.join(",", ids.stream().map(String::valueOf).toList());
+    }
+
+    private record Claim(String owner, List<Long> ids) { }
 
     /** Drops commands whose source record already has a newer version accepted; returns what is still to send. */
     public List<OutboxRow> withoutSuperseded(List<OutboxRow> rows) {

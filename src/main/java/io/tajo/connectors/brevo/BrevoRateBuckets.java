@@ -43,13 +43,18 @@ public class BrevoRateBuckets {
 
     /** Waits until the request's bucket may send one more call. */
     public void acquire(BrevoRequest request) throws InterruptedException {
-        Bucket bucket = buckets.get(request.bucket());
-        long wait = bucket.reserve(System.nanoTime());
+        long wait = buckets.get(request.bucket()).reserve(System.nanoTime());
         if (wait > 0) {
             Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-            // a sleep that overran (a busy machine) moves the next slot too: calls stay an interval apart
-            bucket.startedAt(System.nanoTime());
         }
+    }
+
+    /**
+     * The request goes out now: the bucket's next slot is at least one interval from now, so a call delayed after
+     * its slot (an overrun sleep, a slow lease renewal on a busy machine) does not bring the next one closer.
+     */
+    public void sending(BrevoRequest request) {
+        buckets.get(request.bucket()).startedAt(System.nanoTime());
     }
 
     /**

@@ -59,7 +59,7 @@ public class StateStore implements AutoCloseable {
         config.setConnectionTimeout(5_000);
         config.setInitializationFailTimeout(-1);
         dataSource = new HikariDataSource(config);
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        Flyway.configure().dataSource(dataSource).locations(migrations(jdbcUrl)).load().migrate();
         if (url.isEmpty()) {
             restrictToOwner(Path.of(dataDir).toAbsolutePath().normalize());
         }
@@ -107,6 +107,24 @@ public class StateStore implements AutoCloseable {
         } catch (java.io.IOException e) {
             LOG.warn("Cannot make the data directory {} readable by its owner only: {}", dir, e.getMessage());
         }
+    }
+
+    /**
+     * The migrations every store runs, plus on PostgreSQL those of what only runs there: Quartz's clustered job
+     * store tables (qrtz_*), which the embedded store, one node with its schedules in memory, does not need.
+     */
+    private static String[] migrations(String jdbcUrl) {
+        return isPostgres(jdbcUrl) ? new String[] {"classpath:db/migration", "classpath:db/vendor/postgresql"}
+                : new String[] {"classpath:db/migration"};
+    }
+
+    private static boolean isPostgres(String jdbcUrl) {
+        return jdbcUrl.startsWith("jdbc:postgresql:");
+    }
+
+    /** True when TAJO_STATE_URL names a PostgreSQL database, which several nodes may share. */
+    public boolean isPostgres() {
+        return isPostgres(url);
     }
 
     private static boolean isEmbedded(String jdbcUrl) {

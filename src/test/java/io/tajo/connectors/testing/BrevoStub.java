@@ -91,6 +91,14 @@ public final class BrevoStub implements AutoCloseable {
                 .collect(Collectors.toList());
     }
 
+    /** Every contact email sent, once per time it was sent: through POST /contacts and POST /contacts/import. */
+    public List<String> contactEmails() {
+        List<String> emails = new java.util.ArrayList<>();
+        requests("POST", "/v3/contacts").forEach(r -> emails.add(body(r).get("email").asText()));
+        requests("POST", "/v3/contacts/import").forEach(r -> body(r).get("jsonBody").forEach(c -> emails.add(c.get("email").asText())));
+        return emails;
+    }
+
     public static JsonNode json(String json) {
         try {
             return JSON.readTree(json);
