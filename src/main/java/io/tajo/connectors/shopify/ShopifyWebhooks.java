@@ -272,6 +272,11 @@ public class ShopifyWebhooks {
         Checkouts.remember(store, SOURCE, checkout);
     }
 
+    /** customers/create|update: the body parsed, for direct:map-contacts; 400 when it is not JSON. */
+    public void record(Exchange exchange) {
+        exchange.getMessage().setBody(json(exchange));
+    }
+
     private static JsonNode json(Exchange exchange) {
         try {
             return JSON.readTree(exchange.getMessage().getBody(byte[].class));
