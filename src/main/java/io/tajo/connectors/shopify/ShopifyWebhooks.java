@@ -277,12 +277,18 @@ public class ShopifyWebhooks {
         exchange.getMessage().setBody(json(exchange));
     }
 
+    /** The body parsed; an empty one, or one that is not JSON, is refused (400). */
     private static JsonNode json(Exchange exchange) {
+        JsonNode json;
         try {
-            return JSON.readTree(exchange.getMessage().getBody(byte[].class));
+            json = JSON.readTree(exchange.getMessage().getBody(byte[].class));
         } catch (IOException e) {
+            json = null;
+        }
+        if (json == null || json.isMissingNode()) {
             throw new WebhookRejectedException(400, "body is not JSON");
         }
+        return json;
     }
 
     private static String triggeredAt(Exchange exchange) {

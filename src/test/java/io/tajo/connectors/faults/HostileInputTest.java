@@ -66,10 +66,18 @@ class HostileInputTest {
      * A webhook endpoint: how its platform signs a body for a topic (a header for Shopify and WooCommerce; Stripe,
      * HubSpot and Brevo name the event in the body), a contact delivery, and a delivery of a topic nobody handles.
      */
-    record Endpoint(String name, BiFunction<byte[], String, Map<String, String>> signer, Delivery contact, Delivery unknownTopic) {
+    record Endpoint(String name, String topicHeader, BiFunction<byte[], String, Map<String, String>> signer, Delivery contact,
+                    Delivery unknownTopic) {
 
         Delivery signed(byte[] body) {
             return new Delivery(body, signer.apply(body, null));
+        }
+
+        /** {@code delivery}'s JSON followed by spaces up to {@code length} bytes, signed again under its topic. */
+        Delivery paddedTo(Delivery delivery, int length) {
+            byte[] body = Arrays.copyOf(delivery.body(), length);
+            Arrays.fill(body, delivery.body().length, length, (byte) ' ');
+            return new Delivery(body, signer.apply(body, topicHeader == null ? null : delivery.headers().get(topicHeader)));
         }
 
         @Override
@@ -82,7 +90,7 @@ class HostileInputTest {
         BiFunction<byte[], String, Map<String, String>> sign = (body, topic) ->
                 ShopifyWebhookSender.headers(topic == null ? "customers/create" : topic, body);
         byte[] customer = ShopifyWebhookSender.compact(ShopifyWebhookSender.fixture("customers-create"));
-        return new Endpoint("shopify", sign, new Delivery(customer, sign.apply(customer, "customers/create")),
+        return new Endpoint("shopify", "X-Shopify-Topic", sign, new Delivery(customer, sign.apply(customer, "customers/create")),
                 new Delivery(customer, sign.apply(customer, "app/uninstalled")));
     }
 
@@ -95,7 +103,7 @@ class HostileInputTest {
         };
         byte[] created = stripeEvent("customer.created");
         byte[] unknown = stripeEvent("plan.created");
-        return new Endpoint("stripe", sign, new Delivery(created, sign.apply(created, null)), new Delivery(unknown, sign.apply(unknown, null)));
+        return new Endpoint("stripe", null, sign, new Delivery(created, sign.apply(created, null)), new Delivery(unknown, sign.apply(unknown, null)));
     }
 
     private static byte[] stripeEvent(String type) {
@@ -110,14 +118,14 @@ class HostileInputTest {
                 HubSpotStub.headers(HubSpotStub.PUBLIC_URL + "/webhooks/hubspot", body, HubSpotStub.CLIENT_SECRET, System.currentTimeMillis());
         byte[] creation = HubSpotStub.body(List.of(HubSpotStub.event(1, "contact.creation", 101, System.currentTimeMillis())));
         byte[] unknown = HubSpotStub.body(List.of(HubSpotStub.event(2, "contact.associationChange", 101, System.currentTimeMillis())));
-        return new Endpoint("hubspot", sign, new Delivery(creation, sign.apply(creation, null)), new Delivery(unknown, sign.apply(unknown, null)));
+        return new Endpoint("hubspot", null, sign, new Delivery(creation, sign.apply(creation, null)), new Delivery(unknown, sign.apply(unknown, null)));
     }
 
     static Endpoint woocommerce() {
         BiFunction<byte[], String, Map<String, String>> sign = (body, topic) ->
                 WooCommerceWebhooksTest.headers(topic == null ? "customer.created" : topic, body, WooCommerceWebhooksTest.SECRET);
         byte[] customer = ShopifyWebhookSender.compact(WooCommerceWebhooksTest.customer());
-        return new Endpoint("woocommerce", sign, new Delivery(customer, sign.apply(customer, "customer.created")),
+        return new Endpoint("woocommerce", "X-WC-Webhook-Topic", sign, new Delivery(customer, sign.apply(customer, "customer.created")),
                 new Delivery(customer, sign.apply(customer, "order.created")));
     }
 
@@ -130,7 +138,7 @@ class HostileInputTest {
         };
         byte[] unsubscribe = brevoEvent("unsubscribe");
         byte[] unknown = brevoEvent("opened");
-        return new Endpoint("brevo", sign, new Delivery(unsubscribe, sign.apply(unsubscribe, null)), new Delivery(unknown, sign.apply(unknown, null)));
+        return new Endpoint("brevo", null, sign, new Delivery(unsubscribe, sign.apply(unsubscribe, null)), new Delivery(unknown, sign.apply(unknown, null)));
     }
 
     private static byte[] brevoEvent(String event) {
@@ -147,21 +155,11 @@ class HostileInputTest {
     /** A record cut short: not JSON. */
     private static final byte[] NOT_JSON = "{\"id\": 1, \"email\": ".getBytes(StandardCharsets.UTF_8);
 
-    /** {@code delivery}'s record followed by spaces up to {@code length} bytes: still the same JSON, signed again. */
-    private static Delivery paddedTo(Endpoint endpoint, int length) {
-        byte[] body = Arrays.copyOf(endpoint.contact().body(), length);
-        Arrays.fill(body, endpoint.contact().body().length, length, (byte) ' ');
-        Delivery padded = endpoint.signed(body);
-        // keep the contact delivery's topic header, where it has one
-        Map<String, String> headers = new LinkedHashMap<>(endpoint.contact().headers());
-        headers.putAll(padded.headers());
-        return new Delivery(body, headers);
-    }
-
     /** endpoint, case, the delivery, and the status the README documents for it. */
     static Stream<Arguments> cases() {
         return endpoints().flatMap(endpoint -> Stream.of(
                 Arguments.of(endpoint, "malformed JSON, correctly signed", endpoint.signed(NOT_JSON), 400),
+                Arguments.of(endpoint, "an empty body, correctly signed", endpoint.signed(new byte[0]), 400),
                 Arguments.of(endpoint, "wrong content type (text/plain), correctly signed",
                         endpoint.contact().withHeader("Content-Type", "text/plain"), 415),
                 // WooCommerce takes form posts for its unsigned ping; the form parser leaves no raw bytes to verify
@@ -169,7 +167,9 @@ class HostileInputTest {
                         endpoint.contact().withHeader("Content-Type", "application/x-www-form-urlencoded"),
                         endpoint.name().equals("woocommerce") ? 401 : 415),
                 Arguments.of(endpoint, "GET", null, 405),
-                Arguments.of(endpoint, "exactly 1 MiB + 1 byte, correctly signed", paddedTo(endpoint, ONE_MIB + 1), 413),
+                Arguments.of(endpoint, "exactly 1 MiB + 1 byte, correctly signed", endpoint.paddedTo(endpoint.contact(), ONE_MIB + 1), 413),
+                // the limit itself is allowed: an unknown topic padded to exactly 1 MiB is read and ignored
+                Arguments.of(endpoint, "an unknown topic of exactly 1 MiB", endpoint.paddedTo(endpoint.unknownTopic(), ONE_MIB), 200),
                 Arguments.of(endpoint, "unknown topic", endpoint.unknownTopic(), 200)));
     }
 
