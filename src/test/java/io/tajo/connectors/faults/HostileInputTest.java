@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tajo.connectors.StripeWebhooksTest;
 import io.tajo.connectors.WooCommerceWebhooksTest;
+import io.tajo.connectors.store.DeadLetters;
 import io.tajo.connectors.testing.BrevoStub;
 import io.tajo.connectors.testing.HubSpotStub;
 import io.tajo.connectors.testing.RunningService;
@@ -213,6 +214,7 @@ class HostileInputTest {
     private void assertNothingReachedBrevo() throws InterruptedException {
         service.awaitOutboxEmpty();
         assertThat(brevo.requests()).extracting(r -> r.getMethod() + " " + r.getUrl()).isEmpty();
+        assertThat(new DeadLetters(service.store()).count()).as("dead letters").isZero();
     }
 
     @ParameterizedTest(name = "{0}: {1} -> {3}")
