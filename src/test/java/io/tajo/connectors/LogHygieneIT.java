@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,12 +90,12 @@ class LogHygieneIT {
                 Thread.sleep(1000);  // the dead letter's and the 429's log lines
                 assertThat(tajo.terminate(Duration.ofSeconds(30))).isZero();
             }
-            output.append(java.nio.file.Files.readString(log));
+            output.append(Files.readString(log));
             brevo.assertAllRequestsValid();
 
             String text = output.toString();
             // kept for reading after a failure
-            java.nio.file.Files.writeString(Path.of("target", "log-hygiene-" + level + ".log"), text);
+            Files.writeString(Path.of("target", "log-hygiene-" + level + ".log"), text);
             assertThat(text).as("the run's output").contains("Brevo delivery enabled").contains("dead-lettered");
             assertThat(matches(EMAIL, text)).as("email addresses in the log").isEmpty();
             assertThat(matches(E164, text)).as("E.164 phone numbers in the log").isEmpty();
