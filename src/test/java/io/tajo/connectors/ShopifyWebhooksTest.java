@@ -290,7 +290,7 @@ class ShopifyWebhooksTest {
         Map<String, String> formHeaders = ShopifyWebhookSender.headers("customers/create", form);
         formHeaders.put("Content-Type", "application/x-www-form-urlencoded");
         formHeaders.put("X-Shopify-Hmac-Sha256", "bm90IGl0");
-        assertThat(shopify.send(form, formHeaders)).as("a form post with a bad signature").isEqualTo(401);
+        assertThat(shopify.send(form, formHeaders)).as("a form post: not JSON, refused before anything reads it").isEqualTo(415);
         assertThat(brevoRequests()).isEmpty();
         assertThat(service.outbox().pending()).isZero();
     }

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * WooCommerce, added with a templatedRoute of signed-webhook and mappings/woocommerce.yaml only: signed
  * deliveries into POST /webhooks/woocommerce, and exactly what reaches the Brevo stub.
  */
-class WooCommerceWebhooksTest {
+public class WooCommerceWebhooksTest {
 
-    static final String SECRET = "wc_test_secret";
+    public static final String SECRET = "wc_test_secret";
     static final String PREVIOUS_SECRET = "wc_previous_secret";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -55,7 +55,7 @@ class WooCommerceWebhooksTest {
         brevo.close();
     }
 
-    static ObjectNode customer() {
+    public static ObjectNode customer() {
         try (InputStream in = WooCommerceWebhooksTest.class.getResourceAsStream("/fixtures/woocommerce/customer.json")) {
             return (ObjectNode) JSON.readTree(in);
         } catch (IOException e) {
@@ -64,7 +64,7 @@ class WooCommerceWebhooksTest {
     }
 
     /** The headers WooCommerce sends: base64 HMAC-SHA256 of the body, topic, delivery id. */
-    static Map<String, String> headers(String topic, byte[] body, String secret) {
+    public static Map<String, String> headers(String topic, byte[] body, String secret) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         headers.put("X-WC-Webhook-Source", "https://shop.example.com/");

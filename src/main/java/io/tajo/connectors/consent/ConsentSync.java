@@ -16,6 +16,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tajo.connectors.PersonalData;
 import io.tajo.connectors.store.ConsentStates;
 import io.tajo.connectors.store.EmailConsents;
 import io.tajo.connectors.store.Sql;
@@ -215,9 +216,10 @@ public class ConsentSync implements CamelContextAware {
         return text.indexOf('@') > 0 ? Optional.of(text) : Optional.empty();
     }
 
+    /** The failure's first line, without the email: HubSpot's consent path and error texts carry it, and this is logged. */
     private static String oneLine(Throwable e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        String first = message.lines().findFirst().orElse("");
+        String first = PersonalData.redact(message.lines().findFirst().orElse(""));
         return first.length() > 500 ? first.substring(0, 500) : first;
     }
 

@@ -272,12 +272,23 @@ public class ShopifyWebhooks {
         Checkouts.remember(store, SOURCE, checkout);
     }
 
+    /** customers/create|update: the body parsed, for direct:map-contacts; 400 when it is not JSON. */
+    public void record(Exchange exchange) {
+        exchange.getMessage().setBody(json(exchange));
+    }
+
+    /** The body parsed; an empty one, or one that is not JSON, is refused (400). */
     private static JsonNode json(Exchange exchange) {
+        JsonNode json;
         try {
-            return JSON.readTree(exchange.getMessage().getBody(byte[].class));
+            json = JSON.readTree(exchange.getMessage().getBody(byte[].class));
         } catch (IOException e) {
+            json = null;
+        }
+        if (json == null || json.isMissingNode()) {
             throw new WebhookRejectedException(400, "body is not JSON");
         }
+        return json;
     }
 
     private static String triggeredAt(Exchange exchange) {

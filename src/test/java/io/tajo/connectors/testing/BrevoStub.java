@@ -37,7 +37,13 @@ public final class BrevoStub implements AutoCloseable {
     private final WireMockServer server;
 
     public BrevoStub() {
-        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        this(0);
+    }
+
+    /** On {@code port} (0: any free one), e.g. where a service was told Brevo is before Brevo came up. */
+    public BrevoStub(int port) {
+        server = new WireMockServer(port == 0 ? options().bindAddress("127.0.0.1").dynamicPort()
+                : options().bindAddress("127.0.0.1").port(port));
         server.start();
         answerLikeBrevo();
     }
