@@ -70,6 +70,7 @@ public class BrevoOutbox implements CamelContextAware {
     private CamelContext camelContext;
     // records nothing until the context has started: camel-micrometer binds its registry after the beans are built
     private volatile MeterRegistry meters = BrevoMeters.registryOf(null);
+    private boolean metersRegistered;
 
     @Override
     public void setCamelContext(CamelContext camelContext) { this.camelContext = camelContext; }
@@ -100,7 +101,12 @@ public class BrevoOutbox implements CamelContextAware {
         }
     }
 
-    private void registerMeters(MeterRegistry registry) {
+    /** Once: Camel tells startup listeners again each time routes start later (a skill enabled at run time). */
+    private synchronized void registerMeters(MeterRegistry registry) {
+        if (metersRegistered) {
+            return;
+        }
+        metersRegistered = true;
         Gauge.builder(BrevoMeters.OUTBOX_PENDING, this, BrevoOutbox::pending).strongReference(true)
                 .description("Outbox rows still to deliver to Brevo").register(registry);
         Gauge.builder(BrevoMeters.DEAD_LETTERS, store, s -> new DeadLetters(s).count()).strongReference(true)

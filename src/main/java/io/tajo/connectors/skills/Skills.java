@@ -2,6 +2,7 @@ package io.tajo.connectors.skills;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.tajo.connectors.store.StateStore;
 import io.tajo.connectors.store.StateStoreException;
@@ -24,6 +25,7 @@ public class Skills implements CamelContextAware {
     private CamelContext camelContext;
     private StateStore store;
     private volatile Map<Skill, Boolean> enabled;
+    private final AtomicBoolean startedOnce = new AtomicBoolean();
 
     public void setStore(StateStore store) { this.store = store; }
 
@@ -47,7 +49,10 @@ public class Skills implements CamelContextAware {
 
             @Override
             public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) throws Exception {
-                follow();
+                // once: Camel tells its listeners again whenever routes start later, as follow() itself does
+                if (startedOnce.compareAndSet(false, true)) {
+                    follow();
+                }
             }
         });
     }
