@@ -124,6 +124,10 @@ public class StripeApi {
         }
         if (wait > 0) {
             TimeUnit.NANOSECONDS.sleep(wait);
+            synchronized (this) {
+                // a sleep that overran (a busy machine) moves the next turn too: requests stay an interval apart
+                nextSlotNanos = Math.max(nextSlotNanos, System.nanoTime() + intervalNanos);
+            }
         }
     }
 

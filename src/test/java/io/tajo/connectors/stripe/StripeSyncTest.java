@@ -240,9 +240,10 @@ class StripeSyncTest {
             for (int i = 0; i < 3; i++) {
                 gaps[i] = requests.get(i + 1).getLoggedDate().getTime() - requests.get(i).getLoggedDate().getTime();
             }
-            // the stub logs a request once read, a little after it was sent: 200 ms apart when sent, 150+ when logged
+            // the stub logs a request once read, a little after it was sent: 200 ms apart when sent, 150+ when logged,
+            // and the run's very first request also opens the connection first, so it is logged later still
             // (unpaced, at the 100/s of the other tests, they are about 10 ms apart)
-            assertThat(gaps[0]).as("paced at 5/s").isGreaterThanOrEqualTo(150);
+            assertThat(gaps[0]).as("paced at 5/s").isGreaterThanOrEqualTo(100);
             assertThat(gaps[1]).as("Retry-After: 1").isGreaterThanOrEqualTo(950);
             assertThat(gaps[2]).as("paced at 5/s").isGreaterThanOrEqualTo(150);
             assertThat(contactsSent(brevo)).containsExactly("c5@example.com", "c4@example.com", "c3@example.com", "c2@example.com",
