@@ -36,10 +36,28 @@ public final class BrevoStub implements AutoCloseable {
 
     private final WireMockServer server;
 
+    private final BrevoRateLimits rateLimits;
+
     public BrevoStub() {
-        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        this(null);
+    }
+
+    private BrevoStub(BrevoRateLimits rateLimits) {
+        this.rateLimits = rateLimits;
+        var options = options().bindAddress("127.0.0.1").dynamicPort();
+        server = new WireMockServer(rateLimits == null ? options : options.extensions(rateLimits));
         server.start();
         answerLikeBrevo();
+    }
+
+    /** A stub that answers 429 like Brevo when a call exceeds Brevo's published rate limits ({@link BrevoRateLimits}). */
+    public static BrevoStub enforcingRateLimits() {
+        return new BrevoStub(new BrevoRateLimits());
+    }
+
+    /** The limits this stub enforces; empty for an unthrottled stub. */
+    public java.util.Optional<BrevoRateLimits> rateLimits() {
+        return java.util.Optional.ofNullable(rateLimits);
     }
 
     public WireMockServer server() {
