@@ -2,6 +2,8 @@ package io.tajo.connectors.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -16,8 +18,23 @@ import io.tajo.connectors.shopify.ShopifyFullSyncTest;
 public final class PackagedFullSync {
 
     private static final Pattern GC_HEAP = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+    private static final Pattern GC_TIME = Pattern.compile("^\\[([\\d.]+)s\\]");
 
-    public record Result(int exit, double seconds, long peakUsedMb, long peakLiveMb, long collections, String output) {
+    /** One collection: when (seconds since the JVM started) and the heap left after it. */
+    public record Collection(double atSeconds, long liveMb) {
+    }
+
+    /** The run; {@code collectionLog} lists the collections in order (live heap flat when nothing accumulates). */
+    public record Result(int exit, double seconds, long peakUsedMb, long peakLiveMb, long collections, List<Collection> collectionLog,
+            String output) {
+
+        /** The most heap left after a collection in the first quarter of the run's time, and in the last quarter. */
+        public long[] liveFirstAndLastQuarterMb() {
+            double end = collectionLog.isEmpty() ? 0 : collectionLog.get(collectionLog.size() - 1).atSeconds();
+            return new long[] {
+                collectionLog.stream().filter(c -> c.atSeconds() <= end / 4).mapToLong(Collection::liveMb).max().orElse(0),
+                collectionLog.stream().filter(c -> c.atSeconds() >= end * 3 / 4).mapToLong(Collection::liveMb).max().orElse(0)};
+        }
     }
 
     private PackagedFullSync() {
@@ -46,14 +63,17 @@ public final class PackagedFullSync {
         long peakUsed = 0;
         long peakLive = 0;
         long collections = 0;
+        List<Collection> collectionLog = new ArrayList<>();
         for (String line : Files.readAllLines(gcLog)) {
             Matcher gc = GC_HEAP.matcher(line);
             if (gc.find()) {
                 peakUsed = Math.max(peakUsed, Long.parseLong(gc.group(1)));
                 peakLive = Math.max(peakLive, Long.parseLong(gc.group(2)));
+                Matcher time = GC_TIME.matcher(line);
+                collectionLog.add(new Collection(time.find() ? Double.parseDouble(time.group(1)) : 0, Long.parseLong(gc.group(2))));
                 collections++;
             }
         }
-        return new Result(process.exitValue(), seconds, peakUsed, peakLive, collections, Files.readString(output));
+        return new Result(process.exitValue(), seconds, peakUsed, peakLive, collections, collectionLog, Files.readString(output));
     }
 }
