@@ -2,6 +2,8 @@ package io.tajo.connectors.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,12 @@ public final class PackagedFullSync {
     }
 
     public static Result run(Path dataDir, BrevoStub brevo, ShopifySyncStub shopify, int customers, String heap) throws Exception {
+        return run(dataDir, brevo, shopify, customers, heap, Duration.ofMinutes(10));
+    }
+
+    /** As {@link #run(Path, BrevoStub, ShopifySyncStub, int, String)}; a run still going after {@code timeout} is killed: exit -1. */
+    public static Result run(Path dataDir, BrevoStub brevo, ShopifySyncStub shopify, int customers, String heap, Duration timeout)
+            throws Exception {
         ShopifyFullSyncTest.stubBulkExport(shopify, ShopifyFullSyncTest.customersJsonl(customers), customers);
         Map<String, String> env = shopify.connect(RunningService.environment(dataDir, brevo));
         env.remove("TAJO_ROUTES");
@@ -55,9 +63,10 @@ public final class PackagedFullSync {
         builder.environment().putAll(env);
         long start = System.nanoTime();
         Process process = builder.start();
-        if (!process.waitFor(10, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("tajo connectors sync did not finish in 10 minutes");
+        boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (!finished) {
+            process.destroyForcibly().waitFor();
+            Files.writeString(output, "\ntajo connectors sync did not finish within " + timeout + "; killed\n", StandardOpenOption.APPEND);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         long peakUsed = 0;
@@ -74,6 +83,6 @@ public final class PackagedFullSync {
                 collections++;
             }
         }
-        return new Result(process.exitValue(), seconds, peakUsed, peakLive, collections, collectionLog, Files.readString(output));
+        return new Result(finished ? process.exitValue() : -1, seconds, peakUsed, peakLive, collections, collectionLog, Files.readString(output));
     }
 }
