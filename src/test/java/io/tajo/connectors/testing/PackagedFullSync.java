@@ -28,7 +28,7 @@ public final class PackagedFullSync {
 
     /** The run; {@code collectionLog} lists the collections in order (live heap flat when nothing accumulates). */
     public record Result(int exit, double seconds, long peakUsedMb, long peakLiveMb, long collections, List<Collection> collectionLog,
-            String output) {
+            long fullCollections, String output) {
 
         /** The most heap left after a collection in the first quarter of the run's time, and in the last quarter. */
         public long[] liveFirstAndLastQuarterMb() {
@@ -73,6 +73,7 @@ public final class PackagedFullSync {
         long peakLive = 0;
         long collections = 0;
         List<Collection> collectionLog = new ArrayList<>();
+        long fullCollections = 0;
         for (String line : Files.readAllLines(gcLog)) {
             Matcher gc = GC_HEAP.matcher(line);
             if (gc.find()) {
@@ -81,8 +82,9 @@ public final class PackagedFullSync {
                 Matcher time = GC_TIME.matcher(line);
                 collectionLog.add(new Collection(time.find() ? Double.parseDouble(time.group(1)) : 0, Long.parseLong(gc.group(2))));
                 collections++;
+                fullCollections += line.contains("Pause Full") ? 1 : 0;
             }
         }
-        return new Result(finished ? process.exitValue() : -1, seconds, peakUsed, peakLive, collections, collectionLog, Files.readString(output));
+        return new Result(finished ? process.exitValue() : -1, seconds, peakUsed, peakLive, collections, collectionLog, fullCollections, Files.readString(output));
     }
 }
