@@ -12,8 +12,8 @@ import io.tajo.connectors.testing.RunningService;
 import org.junit.jupiter.api.Test;
 
 /**
- * Dispatch throughput against an unthrottled Brevo stub: prints figures, asserts nothing about speed.
- * Run with {@code mvn -Pbench verify}.
+ * Dispatch throughput against an unthrottled Brevo stub: prints figures, asserts nothing about speed, and appends
+ * them to BENCHMARKS.md. Run with {@code mvn -Pbench verify}.
  */
 class DispatchBenchmark {
 
@@ -37,6 +37,7 @@ class DispatchBenchmark {
 
     @Test
     void dispatchThroughput() throws Exception {
+        BenchmarkReport report = new BenchmarkReport("outbox dispatch to an unthrottled Brevo stub");
         Path dataDir = Files.createTempDirectory("tajo-bench");
         try (BrevoStub brevo = new BrevoStub(); RunningService service = RunningService.start(unthrottled(dataDir, brevo))) {
             long start = System.nanoTime();
@@ -47,8 +48,8 @@ class DispatchBenchmark {
             awaitDrained(service);
             long drained = System.nanoTime();
             int calls = brevo.requests().size();
-            System.out.printf("BENCH dispatch, %d single-contact commands (one outbox row each, list 7): enqueued at %.0f/s; "
-                            + "all delivered in %.2f s = %.0f commands/s end to end, in %d Brevo calls%n",
+            report.figure("%d single-contact commands (one outbox row each, list 7): enqueued at %.0f/s; "
+                            + "all delivered in %.2f s = %.0f commands/s end to end, in %d Brevo calls",
                     BATCHABLE, BATCHABLE / seconds(start, enqueued), seconds(start, drained),
                     BATCHABLE / seconds(start, drained), calls);
 
@@ -59,11 +60,12 @@ class DispatchBenchmark {
             }
             awaitDrained(service);
             drained = System.nanoTime();
-            System.out.printf("BENCH dispatch, %d contacts without a list (POST /contacts each): delivered in %.2f s = %.0f commands/s, "
-                            + "%d Brevo calls%n",
+            report.figure("%d contacts without a list (POST /contacts each): delivered in %.2f s = %.0f commands/s, "
+                            + "%d Brevo calls",
                     SOLO, seconds(start, drained), SOLO / seconds(start, drained), brevo.requests().size());
-            System.out.printf("BENCH store file after the run: %.1f MB%n", Files.size(dataDir.resolve("tajo.mv.db")) / 1e6);
+            report.figure("store file after the run: %.1f MB", Files.size(dataDir.resolve("tajo.mv.db")) / 1e6);
         }
+        report.append();
     }
 
     private static double seconds(long from, long to) {

@@ -36,16 +36,33 @@ public final class BrevoStub implements AutoCloseable {
 
     private final WireMockServer server;
 
+    private final BrevoRateLimits rateLimits;
+
     public BrevoStub() {
-        this(0);
+        this(0, null);
     }
 
     /** On {@code port} (0: any free one), e.g. where a service was told Brevo is before Brevo came up. */
     public BrevoStub(int port) {
-        server = new WireMockServer(port == 0 ? options().bindAddress("127.0.0.1").dynamicPort()
-                : options().bindAddress("127.0.0.1").port(port));
+        this(port, null);
+    }
+
+    private BrevoStub(int port, BrevoRateLimits rateLimits) {
+        this.rateLimits = rateLimits;
+        var options = port == 0 ? options().bindAddress("127.0.0.1").dynamicPort() : options().bindAddress("127.0.0.1").port(port);
+        server = new WireMockServer(rateLimits == null ? options : options.extensions(rateLimits));
         server.start();
         answerLikeBrevo();
+    }
+
+    /** A stub that answers 429 like Brevo when a call exceeds Brevo's published rate limits ({@link BrevoRateLimits}). */
+    public static BrevoStub enforcingRateLimits() {
+        return new BrevoStub(0, new BrevoRateLimits());
+    }
+
+    /** The limits this stub enforces; empty for an unthrottled stub. */
+    public java.util.Optional<BrevoRateLimits> rateLimits() {
+        return java.util.Optional.ofNullable(rateLimits);
     }
 
     public WireMockServer server() {

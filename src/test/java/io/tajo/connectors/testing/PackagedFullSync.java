@@ -2,6 +2,10 @@ package io.tajo.connectors.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -16,14 +20,35 @@ import io.tajo.connectors.shopify.ShopifyFullSyncTest;
 public final class PackagedFullSync {
 
     private static final Pattern GC_HEAP = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+    private static final Pattern GC_TIME = Pattern.compile("^\\[([\\d.]+)s\\]");
 
-    public record Result(int exit, double seconds, long peakUsedMb, long peakLiveMb, long collections, String output) {
+    /** One collection: when (seconds since the JVM started) and the heap left after it. */
+    public record Collection(double atSeconds, long liveMb) {
+    }
+
+    /** The run; {@code collectionLog} lists the collections in order (live heap flat when nothing accumulates). */
+    public record Result(int exit, double seconds, long peakUsedMb, long peakLiveMb, long collections, List<Collection> collectionLog,
+            long fullCollections, String output) {
+
+        /** The most heap left after a collection in the first quarter of the run's time, and in the last quarter. */
+        public long[] liveFirstAndLastQuarterMb() {
+            double end = collectionLog.isEmpty() ? 0 : collectionLog.get(collectionLog.size() - 1).atSeconds();
+            return new long[] {
+                collectionLog.stream().filter(c -> c.atSeconds() <= end / 4).mapToLong(Collection::liveMb).max().orElse(0),
+                collectionLog.stream().filter(c -> c.atSeconds() >= end * 3 / 4).mapToLong(Collection::liveMb).max().orElse(0)};
+        }
     }
 
     private PackagedFullSync() {
     }
 
     public static Result run(Path dataDir, BrevoStub brevo, ShopifySyncStub shopify, int customers, String heap) throws Exception {
+        return run(dataDir, brevo, shopify, customers, heap, Duration.ofMinutes(10));
+    }
+
+    /** As {@link #run(Path, BrevoStub, ShopifySyncStub, int, String)}; a run still going after {@code timeout} is killed: exit -1. */
+    public static Result run(Path dataDir, BrevoStub brevo, ShopifySyncStub shopify, int customers, String heap, Duration timeout)
+            throws Exception {
         ShopifyFullSyncTest.stubBulkExport(shopify, ShopifyFullSyncTest.customersJsonl(customers), customers);
         Map<String, String> env = shopify.connect(RunningService.environment(dataDir, brevo));
         env.remove("TAJO_ROUTES");
@@ -38,22 +63,28 @@ public final class PackagedFullSync {
         builder.environment().putAll(env);
         long start = System.nanoTime();
         Process process = builder.start();
-        if (!process.waitFor(10, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("tajo connectors sync did not finish in 10 minutes");
+        boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (!finished) {
+            process.destroyForcibly().waitFor();
+            Files.writeString(output, "\ntajo connectors sync did not finish within " + timeout + "; killed\n", StandardOpenOption.APPEND);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         long peakUsed = 0;
         long peakLive = 0;
         long collections = 0;
+        List<Collection> collectionLog = new ArrayList<>();
+        long fullCollections = 0;
         for (String line : Files.readAllLines(gcLog)) {
             Matcher gc = GC_HEAP.matcher(line);
             if (gc.find()) {
                 peakUsed = Math.max(peakUsed, Long.parseLong(gc.group(1)));
                 peakLive = Math.max(peakLive, Long.parseLong(gc.group(2)));
+                Matcher time = GC_TIME.matcher(line);
+                collectionLog.add(new Collection(time.find() ? Double.parseDouble(time.group(1)) : 0, Long.parseLong(gc.group(2))));
                 collections++;
+                fullCollections += line.contains("Pause Full") ? 1 : 0;
             }
         }
-        return new Result(process.exitValue(), seconds, peakUsed, peakLive, collections, Files.readString(output));
+        return new Result(finished ? process.exitValue() : -1, seconds, peakUsed, peakLive, collections, collectionLog, fullCollections, Files.readString(output));
     }
 }

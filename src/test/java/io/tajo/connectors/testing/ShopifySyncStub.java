@@ -32,9 +32,27 @@ public final class ShopifySyncStub implements AutoCloseable {
 
     private final WireMockServer server;
 
+    private final ShopifyCostThrottle costThrottle;
+
     public ShopifySyncStub() {
-        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        this(null);
+    }
+
+    private ShopifySyncStub(ShopifyCostThrottle costThrottle) {
+        this.costThrottle = costThrottle;
+        var options = options().bindAddress("127.0.0.1").dynamicPort();
+        server = new WireMockServer(costThrottle == null ? options : options.extensions(costThrottle));
         server.start();
+    }
+
+    /** A stub that charges every GraphQL query to Shopify's cost bucket and answers THROTTLED when it is empty. */
+    public static ShopifySyncStub enforcingCostLimit() {
+        return new ShopifySyncStub(new ShopifyCostThrottle());
+    }
+
+    /** The cost limit this stub enforces; empty for an unthrottled stub. */
+    public java.util.Optional<ShopifyCostThrottle> costThrottle() {
+        return java.util.Optional.ofNullable(costThrottle);
     }
 
     public WireMockServer server() {
