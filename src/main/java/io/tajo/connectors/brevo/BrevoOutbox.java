@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tajo.connectors.store.DeadLetters;
 import io.tajo.connectors.store.DeadLetters.DeadLetter;
+import io.tajo.connectors.store.IdempotencyKeys;
 import io.tajo.connectors.store.SourceContacts;
 import io.tajo.connectors.store.SourceVersions;
 import io.tajo.connectors.store.Sql;
@@ -174,7 +175,7 @@ public class BrevoOutbox implements CamelContextAware {
             if (!idempotencyKeys.isEmpty()) {
                 int newKeys = 0;
                 for (String key : idempotencyKeys) {
-                    newKeys += acceptKey(connection, key, now) ? 1 : 0;
+                    newKeys += IdempotencyKeys.accept(connection, key, now, idempotencyRetention) ? 1 : 0;
                 }
                 if (newKeys == 0) {
                     // a sync that meets an event it applied before (or a webhook delivered) still moves past it
@@ -254,10 +255,6 @@ public class BrevoOutbox implements CamelContextAware {
         });
     }
 
-    private boolean acceptKey(Connection connection, String key, long now) throws SQLException {
-        return Sql.update(connection, "INSERT INTO idempotency_key (idem_key, created_at, expires_at) VALUES (?, ?, ?) "
-                + "ON CONFLICT DO NOTHING", key, now, now + idempotencyRetention.toMillis()) == 1;
-    }
 
     private static void insertRow(Connection connection, List<BrevoCommand> commands, long now) throws SQLException {
         BrevoCommand first = commands.get(0);

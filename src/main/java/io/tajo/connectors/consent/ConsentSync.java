@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tajo.connectors.PersonalData;
 import io.tajo.connectors.store.ConsentStates;
 import io.tajo.connectors.store.EmailConsents;
+import io.tajo.connectors.store.IdempotencyKeys;
 import io.tajo.connectors.store.Sql;
 import io.tajo.connectors.store.StateStore;
 import io.tajo.connectors.webhook.WebhookRejectedException;
@@ -113,7 +114,7 @@ public class ConsentSync implements CamelContextAware {
                 }
                 String key = "brevo:" + event.path("id").asText() + ":" + name + ":" + email + ":"
                         + event.path("ts_event").asText(event.path("ts").asText(event.path("date").asText("")));
-                if (!acceptKey(connection, key, now)) {
+                if (!IdempotencyKeys.accept(connection, key, now, idempotencyRetention)) {
                     continue;
                 }
                 // the person's own word, for the skills (abandoned-cart sends nothing more to an unsubscribed email)
@@ -183,10 +184,6 @@ public class ConsentSync implements CamelContextAware {
         return seconds > 0 ? Instant.ofEpochSecond(seconds) : Instant.ofEpochMilli(now);
     }
 
-    private boolean acceptKey(Connection connection, String key, long now) throws SQLException {
-        return Sql.update(connection, "INSERT INTO idempotency_key (idem_key, created_at, expires_at) VALUES (?, ?, ?) "
-                + "ON CONFLICT DO NOTHING", key, now, now + idempotencyRetention.toMillis()) == 1;
-    }
 
     private static List<JsonNode> events(byte[] body) {
         JsonNode json;
