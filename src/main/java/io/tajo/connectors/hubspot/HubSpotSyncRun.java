@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import io.tajo.connectors.PlatformApiException;
 import io.tajo.connectors.store.SyncCheckpoint;
 import io.tajo.connectors.sync.PagedSyncRun;
 
@@ -82,7 +83,7 @@ public class HubSpotSyncRun extends PagedSyncRun {
         boolean capReached = nextAfter != null && readInQuery + pageSize > queryCap;
         if (nextAfter == null || capReached) {
             if (capReached && (lastTime == null || !lastTime.isAfter(queryWatermark))) {
-                throw new HubSpotApiException("More than " + queryCap + " HubSpot contacts were modified at " + queryWatermark
+                throw new PlatformApiException("More than " + queryCap + " HubSpot contacts were modified at " + queryWatermark
                         + ": the search cannot page past them", 0);
             }
             Instant next = lastTime == null ? queryWatermark : lastTime;
