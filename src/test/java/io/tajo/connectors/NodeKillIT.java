@@ -345,13 +345,13 @@ class NodeKillIT {
                 assertThat(cursors(shops.get(killed), "customers", added)).as("the killed node's run: page 1, then page 2 in flight")
                         .containsExactly("none", "cursor-1");
 
-                // the survivor sees the node gone (no check-in for 15 s), runs its job again from the checkpoint page 1
+                // the survivor sees the node gone (it stopped checking in), runs its job again from the checkpoint page 1
                 // committed, and goes on firing both schedules once per fire time
                 await().atMost(Duration.ofSeconds(45)).until(() -> cursors(shops.get(survivor), "customers", added).contains("cursor-2"));
                 long resumedAt = pulls(shops.get(survivor), "customers", added).get(0).getLoggedDate().getTime();
                 assertThat(nodes[survivor].log()).as("Quartz on the survivor").containsPattern("Scheduled [1-9] recoverable job\\(s\\) for recovery");
                 long settled = resumedAt + 5000;  // pages 2 and 3 pulled, and the fire time missed meanwhile made up
-                Thread.sleep(Math.max(0, settled + 9500 - System.currentTimeMillis()));
+                Thread.sleep(Math.max(0, settled + 9500 - System.currentTimeMillis()));  // two whole fire periods at least
                 Thread.sleep(Math.floorMod(2400 - System.currentTimeMillis(), 3000));  // late in a fire period: both runs over
                 nodes[survivor].kill();
                 long allDownAt = System.currentTimeMillis();
@@ -360,8 +360,8 @@ class NodeKillIT {
                         .as("its later customers runs: from the last checkpoint").allMatch(NodeKillIT::fromLastCheckpoint);
                 List<Long> customersRuns = pullsPerFireTime(pulls(shops.get(survivor), "customers", settled), settled, allDownAt);
                 List<Long> ordersRuns = pullsPerFireTime(pulls(shops.get(survivor), "orders", settled), settled, allDownAt);
-                assertThat(customersRuns).as("customers pulls per fire time on the survivor").hasSizeGreaterThanOrEqualTo(3).containsOnly(1L);
-                assertThat(ordersRuns).as("orders pulls per fire time on the survivor").hasSizeGreaterThanOrEqualTo(3).containsOnly(1L);
+                assertThat(customersRuns).as("customers pulls per fire time on the survivor").hasSizeGreaterThanOrEqualTo(2).containsOnly(1L);
+                assertThat(ordersRuns).as("orders pulls per fire time on the survivor").hasSizeGreaterThanOrEqualTo(2).containsOnly(1L);
                 await().atMost(Duration.ofSeconds(30)).until(() -> new HashSet<>(brevo.contactEmails()).containsAll(emailsOfPages(1, 2, 3)));
 
                 // every node down over several fire times; then one is started again: the missed fire times of each

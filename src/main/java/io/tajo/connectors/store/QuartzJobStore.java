@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * Where camel-quartz keeps the sync schedules (DESIGN §3). On the embedded store, one node: triggers in memory. On
  * PostgreSQL, which several nodes share: Quartz's clustered JDBC job store in the state store's own database (tables
  * qrtz_*, pool shared with the store), so each trigger fires on one node only and keeps firing on the others when a
- * node stops; a node killed mid-run is seen gone by the others within about 15 s (check-ins every 7.5 s), which then
+ * node stops; a node killed mid-run is seen gone by the others 7.5 to 22.5 s later (check-ins every 7.5 s), which then
  * run the job again (routes/sync-schedule.camel.yaml asks for recovery) and release its triggers.
  * Missed fire times: a sync trigger later than {@link #MISFIRE_THRESHOLD} (no node up, or the resource's previous run
  * still going) fires once as soon as it can, however many of its fire times went by (camel-quartz's cron misfire
