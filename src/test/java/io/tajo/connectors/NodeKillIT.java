@@ -269,12 +269,12 @@ class NodeKillIT {
         return shop;
     }
 
-    /** Three pages of customers, page 2 answered after 3 s; asked from the last one's updated_at, only that one. */
+    /** Three pages of customers, page 2 answered after 5 s; asked from the last one's updated_at, only that one. */
     private static void addCustomers(ShopifySyncStub shop) {
         var server = shop.server();
         server.stubFor(pageRequest("customers", null).willReturn(json(page("customers", customersPage(1), "cursor-1", 2000))));
         server.stubFor(pageRequest("customers", "cursor-1").willReturn(json(page("customers", customersPage(2), "cursor-2", 2000))
-                .withFixedDelay(3000)));
+                .withFixedDelay(5000)));
         server.stubFor(pageRequest("customers", "cursor-2").willReturn(json(page("customers", customersPage(3), null, 2000))));
         server.stubFor(pageRequest("customers", null).atPriority(5)
                 .withRequestBody(WireMock.matchingJsonPath("$.variables.query", WireMock.equalTo("updated_at:>='" + LAST_UPDATED_AT + "'")))
@@ -339,7 +339,7 @@ class NodeKillIT {
                 await().atMost(Duration.ofSeconds(30)).until(() -> shops.stream().anyMatch(s -> cursors(s, "customers", added).contains("cursor-1")));
                 int killed = cursors(shopA, "customers", added).contains("cursor-1") ? 0 : 1;
                 int survivor = 1 - killed;
-                await().atMost(Duration.ofMillis(2500)).until(() -> brevo.contactEmails().containsAll(emailsOfPages(1)));
+                await().atMost(Duration.ofSeconds(4)).until(() -> brevo.contactEmails().containsAll(emailsOfPages(1)));
                 nodes[killed].kill();
                 long killedAt = System.currentTimeMillis();
                 assertThat(cursors(shops.get(killed), "customers", added)).as("the killed node's run: page 1, then page 2 in flight")
@@ -350,7 +350,7 @@ class NodeKillIT {
                 await().atMost(Duration.ofSeconds(45)).until(() -> cursors(shops.get(survivor), "customers", added).contains("cursor-2"));
                 long resumedAt = pulls(shops.get(survivor), "customers", added).get(0).getLoggedDate().getTime();
                 assertThat(nodes[survivor].log()).as("Quartz on the survivor").containsPattern("Scheduled [1-9] recoverable job\\(s\\) for recovery");
-                long settled = resumedAt + 5000;  // pages 2 and 3 pulled, and the fire time missed meanwhile made up
+                long settled = resumedAt + 7000;  // pages 2 and 3 pulled, and the fire time missed meanwhile made up
                 Thread.sleep(Math.max(0, settled + 9500 - System.currentTimeMillis()));  // two whole fire periods at least
                 Thread.sleep(Math.floorMod(2400 - System.currentTimeMillis(), 3000));  // late in a fire period: both runs over
                 nodes[survivor].kill();
