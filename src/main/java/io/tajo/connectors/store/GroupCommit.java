@@ -77,12 +77,19 @@ final class GroupCommit {
             connection.setAutoCommit(false);
             try {
                 for (Pending<?> pending : group) {
-                    Savepoint savepoint = connection.setSavepoint();
+                    // alone in its group, work that fails is rolled back with the transaction: no savepoint needed
+                    Savepoint savepoint = group.size() > 1 ? connection.setSavepoint() : null;
                     try {
                         pending.run(connection, onCommit);
-                        connection.releaseSavepoint(savepoint);
+                        if (savepoint != null) {
+                            connection.releaseSavepoint(savepoint);
+                        }
                     } catch (SQLException | RuntimeException e) {
-                        connection.rollback(savepoint);
+                        if (savepoint != null) {
+                            connection.rollback(savepoint);
+                        } else {
+                            connection.rollback();
+                        }
                         pending.outcome().completeExceptionally(e);
                     }
                 }
