@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -67,6 +68,7 @@ public class BrevoOutbox implements CamelContextAware {
     private StateStore store;
     private Duration idempotencyRetention = Duration.ofDays(7);
     private Duration lease = Duration.ofMinutes(2);
+    private int claimCommands = 10_000;
     private Duration doneRetention = Duration.ofDays(7);
     private CamelContext camelContext;
     // records nothing until the context has started: camel-micrometer binds its registry after the beans are built
@@ -80,6 +82,8 @@ public class BrevoOutbox implements CamelContextAware {
     public void setStore(StateStore store) { this.store = store; }
     public void setIdempotencyRetention(String retention) { this.idempotencyRetention = Duration.parse(retention); }
     public void setLease(String lease) { this.lease = Duration.parse(lease); }
+    /** The most commands one dispatch round claims (a row holds up to a batch call's worth), bounding its memory. */
+    public void setClaimCommands(int claimCommands) { this.claimCommands = claimCommands; }
     public void setDoneRetention(String retention) { this.doneRetention = Duration.parse(retention); }
 
     public StateStore store() { return store; }
@@ -190,33 +194,56 @@ public class BrevoOutbox implements CamelContextAware {
                         "mapping_failed", record.reason(), null, 0, now);
                 deadLettered.add(new String[] {record.source(), "mapping_failed"});
             }
-            int stale = 0;
             int invalid = 0;
-            Map<String, List<BrevoCommand>> groups = new LinkedHashMap<>();
+            List<BrevoCommand> valid = new ArrayList<>(commands.size());
             for (BrevoCommand command : commands) {
                 try {
                     command.validate();
+                    valid.add(command);
                 } catch (InvalidCommandException e) {
                     DeadLetters.add(connection, DeadLetters.KIND_COMMAND, command.op(), command.source(), command.sourceId(),
                             writeJson(command), "invalid_command", e.getMessage(), null, 0, now);
                     deadLettered.add(new String[] {command.source(), "invalid_command"});
                     invalid++;
-                    continue;
                 }
-                Long version = command.versionMillis();
-                if (version != null && command.sourceId() != null
-                        && !SourceVersions.advance(connection, command.source(), command.sourceId(), version)) {
+            }
+            // out-of-order protection, for the whole list at once: a command older than its record's stored version is dropped
+            List<Integer> versioned = new ArrayList<>();
+            List<SourceVersions.Version> versions = new ArrayList<>();
+            for (int i = 0; i < valid.size(); i++) {
+                BrevoCommand command = valid.get(i);
+                Long version = command.sourceId() == null ? null : command.versionMillis();
+                if (version != null) {
+                    versioned.add(i);
+                    versions.add(new SourceVersions.Version(command.source(), command.sourceId(), version));
+                }
+            }
+            boolean[] advanced = SourceVersions.advanceAll(connection, versions);
+            boolean[] current = new boolean[valid.size()];
+            Arrays.fill(current, true);
+            int stale = 0;
+            for (int j = 0; j < versioned.size(); j++) {
+                if (!advanced[j]) {
+                    current[versioned.get(j)] = false;
                     stale++;
+                }
+            }
+            List<SourceContacts.Contact> contacts = new ArrayList<>();
+            Map<String, List<BrevoCommand>> groups = new LinkedHashMap<>();
+            for (int i = 0; i < valid.size(); i++) {
+                if (!current[i]) {
                     continue;
                 }
+                BrevoCommand command = valid.get(i);
                 if (command.brevoOp() == BrevoOp.UPSERT_CONTACT && command.sourceId() != null) {
-                    SourceContacts.remember(connection, command.source(), command.sourceId(), command.identifier(), now);
+                    contacts.add(new SourceContacts.Contact(command.source(), command.sourceId(), command.identifier()));
                 }
                 String batchKey = command.batchKey();
                 String group = command.op() + "|" + (batchKey == null ? "solo:" + groups.size() : batchKey);
                 groups.computeIfAbsent(group, g -> new ArrayList<>()).add(command);
                 accepted.add(command);
             }
+            SourceContacts.rememberAll(connection, contacts, now);
             int rows = 0;
             for (List<BrevoCommand> group : groups.values()) {
                 int perRow = group.get(0).brevoOp().maxPerRequest();
@@ -258,9 +285,10 @@ public class BrevoOutbox implements CamelContextAware {
 
     private static void insertRow(Connection connection, List<BrevoCommand> commands, long now) throws SQLException {
         BrevoCommand first = commands.get(0);
-        Sql.update(connection, "INSERT INTO outbox (op, bucket, batch_key, commands, command_count, source, status, "
-                + "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)", first.op(),
-                first.brevoOp().bucket().name(), first.batchKey(), writeJson(commands), commands.size(), first.source(), now, now);
+        long id = Sql.insert(connection, "INSERT INTO outbox (op, bucket, batch_key, command_count, source, status, "
+                + "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)", "id", first.op(),
+                first.brevoOp().bucket().name(), first.batchKey(), commands.size(), first.source(), now, now);
+        Sql.update(connection, "INSERT INTO outbox_commands (outbox_id, commands) VALUES (?, ?)", id, writeJson(commands));
     }
 
     static List<BrevoCommand> commandsOf(Object body) {
@@ -281,22 +309,36 @@ public class BrevoOutbox implements CamelContextAware {
         }
     }
 
-    /** Leases up to {@code limit} due rows to this node, oldest first; rows of a dead node come back when their lease ends. */
+    /**
+     * Leases up to {@code limit} due rows, holding at most {@link #setClaimCommands} commands (at least one row), to this
+     * node, oldest first; rows of a dead node come back when their lease ends.
+     */
     public List<OutboxRow> claimDue(int limit) {
         long now = System.currentTimeMillis();
         String owner = nodeId + "#" + claims.incrementAndGet();
         return store.inTransaction(connection -> {
             // pick the due rows first, then lease exactly those: one pass over the pending rows in id order
-            List<Long> ids = Sql.list(connection, "SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? "
-                    + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
-                    rs -> rs.getLong(1), now, now, limit);
+            List<long[]> due = Sql.list(connection, "SELECT id, command_count FROM outbox WHERE status = 'pending' "
+                    + "AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
+                    rs -> new long[] {rs.getLong(1), rs.getLong(2)}, now, now, limit);
+            // at most claimCommands commands (at least one row): the round's rows are all in memory until it ends
+            List<Long> ids = new ArrayList<>();
+            long claimed = 0;
+            for (long[] row : due) {
+                if (!ids.isEmpty() && claimed + row[1] > claimCommands) {
+                    break;
+                }
+                ids.add(row[0]);
+                claimed += row[1];
+            }
             for (long id : ids) {
                 Sql.update(connection, "UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ?", owner,
                         now + lease.toMillis(), id);
             }
             current = new Claim(owner, ids);
             return ids.isEmpty() ? List.<OutboxRow>of() : Sql.list(connection,
-                    "SELECT id, op, batch_key, commands, attempts, solo FROM outbox WHERE lease_owner = ? ORDER BY id",
+                    "SELECT o.id, o.op, o.batch_key, c.commands, o.attempts, o.solo FROM outbox o "
+                            + "JOIN outbox_commands c ON c.outbox_id = o.id WHERE o.lease_owner = ? ORDER BY o.id",
                     rs -> new OutboxRow(rs.getLong(1), BrevoOp.of(rs.getString(2)).orElseThrow(), rs.getString(3),
                             readCommands(rs.getString(4)), rs.getInt(5), rs.getBoolean(6)), owner);
         });

@@ -2,6 +2,8 @@ package io.tajo.connectors.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -11,12 +13,38 @@ public final class SourceContacts {
     private SourceContacts() {
     }
 
-    public static void remember(Connection connection, String source, String sourceId, String email, long now) throws SQLException {
-        if (Sql.update(connection, "UPDATE source_contact SET email = ?, updated_at = ? WHERE source = ? AND source_id = ?",
-                email, now, source, sourceId) == 0) {
-            Sql.update(connection, "INSERT INTO source_contact (source, source_id, email, updated_at) VALUES (?, ?, ?, ?) "
-                    + "ON CONFLICT DO NOTHING", source, sourceId, email, now);
+    /** A platform record and the email it is sent to Brevo with, as {@link #rememberAll} takes it. */
+    public record Contact(String source, String sourceId, String email) {
+    }
+
+    /**
+     * Remembers the email of each record (the last one listed wins) in a few batches: an update of each, an insert of
+     * those with no row yet, and an update again of the inserts that met a row written meanwhile.
+     */
+    public static void rememberAll(Connection connection, List<Contact> contacts, long now) throws SQLException {
+        List<Contact> missing = update(connection, contacts, now);
+        int[] inserted = Sql.batch(connection, "INSERT INTO source_contact (source, source_id, email, updated_at) VALUES (?, ?, ?, ?) "
+                + "ON CONFLICT DO NOTHING", missing.stream().map(c -> new Object[] {c.source(), c.sourceId(), c.email(), now}).toList());
+        List<Contact> conflicts = new ArrayList<>();
+        for (int i = 0; i < missing.size(); i++) {
+            if (inserted[i] != 1) {
+                conflicts.add(missing.get(i));
+            }
         }
+        update(connection, conflicts, now);
+    }
+
+    /** Updates the rows of the given records as one batch; returns the records that have none. */
+    private static List<Contact> update(Connection connection, List<Contact> contacts, long now) throws SQLException {
+        int[] updated = Sql.batch(connection, "UPDATE source_contact SET email = ?, updated_at = ? WHERE source = ? AND source_id = ?",
+                contacts.stream().map(c -> new Object[] {c.email(), now, c.source(), c.sourceId()}).toList());
+        List<Contact> missing = new ArrayList<>();
+        for (int i = 0; i < contacts.size(); i++) {
+            if (updated[i] == 0) {
+                missing.add(contacts.get(i));
+            }
+        }
+        return missing;
     }
 
     public static Optional<String> emailOf(StateStore store, String source, String sourceId) {

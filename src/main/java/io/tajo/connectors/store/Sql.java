@@ -27,6 +27,37 @@ public final class Sql {
         }
     }
 
+    /** Runs an INSERT of one row; returns the value the store generated for its {@code keyColumn}. */
+    public static long insert(Connection connection, String sql, String keyColumn, Object... params) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql, new String[] {keyColumn})) {
+            bind(statement, params);
+            statement.executeUpdate();
+            try (ResultSet keys = statement.getGeneratedKeys()) {
+                if (!keys.next()) {
+                    throw new SQLException("The store returned no generated " + keyColumn + " for: " + sql);
+                }
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Runs one statement for each parameter row as a JDBC batch; returns each row's count as the driver reports it
+     * ({@link java.sql.Statement#SUCCESS_NO_INFO} when it cannot tell, as PostgreSQL's reWriteBatchedInserts does).
+     */
+    public static int[] batch(Connection connection, String sql, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return new int[0];
+        }
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (Object[] row : rows) {
+                bind(statement, row);
+                statement.addBatch();
+            }
+            return statement.executeBatch();
+        }
+    }
+
     public static <T> List<T> list(Connection connection, String sql, Row<T> row, Object... params) throws SQLException {
         try (PreparedStatement statement = prepare(connection, sql, params); ResultSet rs = statement.executeQuery()) {
             List<T> rows = new ArrayList<>();
@@ -50,13 +81,17 @@ public final class Sql {
     private static PreparedStatement prepare(Connection connection, String sql, Object... params) throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql);
         try {
-            for (int i = 0; i < params.length; i++) {
-                statement.setObject(i + 1, params[i]);
-            }
+            bind(statement, params);
             return statement;
         } catch (SQLException e) {
             statement.close();
             throw e;
+        }
+    }
+
+    private static void bind(PreparedStatement statement, Object... params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            statement.setObject(i + 1, params[i]);
         }
     }
 }
