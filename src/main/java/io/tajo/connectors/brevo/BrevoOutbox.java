@@ -7,12 +7,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -381,22 +383,28 @@ public class BrevoOutbox implements CamelContextAware {
 
     /** Drops commands whose source record already has a newer version accepted; returns what is still to send. */
     public List<OutboxRow> withoutSuperseded(List<OutboxRow> rows) {
-        List<String[]> records = new ArrayList<>();
-        rows.forEach(row -> row.commands().stream()
-                .filter(c -> c.sourceId() != null && c.versionMillis() != null)
-                .forEach(c -> records.add(new String[] {c.source(), c.sourceId()})));
-        if (records.isEmpty()) {
+        // each command's version parsed once (an ISO date-time: not free for thousands of commands a round)
+        Map<BrevoCommand, Long> versions = new IdentityHashMap<>();
+        rows.forEach(row -> row.commands().stream().filter(c -> c.sourceId() != null).forEach(c -> {
+            Long version = c.versionMillis();
+            if (version != null) {
+                versions.put(c, version);
+            }
+        }));
+        if (versions.isEmpty()) {
             return rows;
         }
-        Map<String, Long> newest = store.inTransaction(connection -> SourceVersions.newest(connection, records));
+        Map<String, Long> newest = store.inTransaction(connection -> SourceVersions.newest(connection,
+                versions.keySet().stream().map(c -> new String[] {c.source(), c.sourceId()}).toList()));
+        Predicate<BrevoCommand> isCurrent = c -> {
+            Long version = versions.get(c);
+            Long stored = version == null ? null : newest.get(SourceVersions.key(c.source(), c.sourceId()));
+            return stored == null || version >= stored;
+        };
         List<OutboxRow> current = new ArrayList<>();
         List<Long> superseded = new ArrayList<>();
         for (OutboxRow row : rows) {
-            List<BrevoCommand> kept = row.commands().stream().filter(c -> {
-                Long version = c.versionMillis();
-                Long stored = c.sourceId() == null ? null : newest.get(SourceVersions.key(c.source(), c.sourceId()));
-                return version == null || stored == null || version >= stored;
-            }).toList();
+            List<BrevoCommand> kept = row.commands().stream().filter(isCurrent).toList();
             if (kept.isEmpty()) {
                 superseded.add(row.id());
             } else {

@@ -3,9 +3,13 @@ package io.tajo.connectors.store;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** The email each platform record was last sent to Brevo with, for events that carry only the platform's id. */
 public final class SourceContacts {
@@ -18,33 +22,28 @@ public final class SourceContacts {
     }
 
     /**
-     * Remembers the email of each record (the last one listed wins) in a few batches: an update of each, an insert of
-     * those with no row yet, and an update again of the inserts that met a row written meanwhile.
+     * Remembers the email of each record (the last one listed wins) in a few statements: which records have a row in
+     * one read, then an update batch for those and an insert batch for the others; an insert that meets a row another
+     * writer inserted since the read updates it instead.
      */
     public static void rememberAll(Connection connection, List<Contact> contacts, long now) throws SQLException {
-        List<Contact> missing = update(connection, contacts, now);
+        Map<String, Contact> latest = new LinkedHashMap<>();
+        contacts.forEach(contact -> latest.put(SourceVersions.key(contact.source(), contact.sourceId()), contact));
+        Set<String> known = new HashSet<>(Sql.listIn(connection, "SELECT source, source_id FROM source_contact WHERE (source, source_id)",
+                latest.values().stream().map(c -> new Object[] {c.source(), c.sourceId()}).toList(),
+                rs -> SourceVersions.key(rs.getString(1), rs.getString(2))));
+        List<Contact> updates = new ArrayList<>();
+        List<Contact> inserts = new ArrayList<>();
+        latest.forEach((key, contact) -> (known.contains(key) ? updates : inserts).add(contact));
         int[] inserted = Sql.batch(connection, "INSERT INTO source_contact (source, source_id, email, updated_at) VALUES (?, ?, ?, ?) "
-                + "ON CONFLICT DO NOTHING", missing.stream().map(c -> new Object[] {c.source(), c.sourceId(), c.email(), now}).toList());
-        List<Contact> conflicts = new ArrayList<>();
-        for (int i = 0; i < missing.size(); i++) {
+                + "ON CONFLICT DO NOTHING", inserts.stream().map(c -> new Object[] {c.source(), c.sourceId(), c.email(), now}).toList());
+        for (int i = 0; i < inserts.size(); i++) {
             if (inserted[i] != 1) {
-                conflicts.add(missing.get(i));
+                updates.add(inserts.get(i));
             }
         }
-        update(connection, conflicts, now);
-    }
-
-    /** Updates the rows of the given records as one batch; returns the records that have none. */
-    private static List<Contact> update(Connection connection, List<Contact> contacts, long now) throws SQLException {
-        int[] updated = Sql.batch(connection, "UPDATE source_contact SET email = ?, updated_at = ? WHERE source = ? AND source_id = ?",
-                contacts.stream().map(c -> new Object[] {c.email(), now, c.source(), c.sourceId()}).toList());
-        List<Contact> missing = new ArrayList<>();
-        for (int i = 0; i < contacts.size(); i++) {
-            if (updated[i] == 0) {
-                missing.add(contacts.get(i));
-            }
-        }
-        return missing;
+        Sql.batch(connection, "UPDATE source_contact SET email = ?, updated_at = ? WHERE source = ? AND source_id = ?",
+                updates.stream().map(c -> new Object[] {c.email(), now, c.source(), c.sourceId()}).toList());
     }
 
     public static Optional<String> emailOf(StateStore store, String source, String sourceId) {

@@ -26,30 +26,47 @@ public final class SourceVersions {
 
     /**
      * Records each version for its (source, sourceId) when it is newer than the one stored, for many records (a sync
-     * page) in a few batches: the compare-and-set update of each, then an insert of those with no row yet, then the
-     * compare-and-set again for the inserts that met a row written meanwhile (by another writer, or by an earlier
-     * version of the same record in the list). Returns, in order, whether each version was accepted; false when an
-     * equal or newer version is already there: the caller drops its command. The same statements as one record at a
-     * time, so writers on other threads or nodes stay safe, in three round trips instead of up to three per record.
+     * page) in a few statements: the stored versions in one read, then an insert batch for the records with none and a
+     * compare-and-set update batch for those with an older one. Returns, in order, whether each version was accepted;
+     * false when an equal or newer version is already there: the caller drops its command. A record listed twice is
+     * judged against the one before it, as one by one. Safe beside writers on other threads or nodes: a version read
+     * as stale is stale for good (versions only grow), and one read as newer is written only by the insert-if-absent
+     * or the compare-and-set, so a writer that got there first wins.
      */
     public static boolean[] advanceAll(Connection connection, List<Version> versions) throws SQLException {
+        Map<String, Long> known = newest(connection, versions.stream().map(v -> new String[] {v.source(), v.sourceId()}).toList());
         boolean[] accepted = new boolean[versions.size()];
-        List<Integer> missing = advance(connection, versions, range(versions.size()), accepted);
-        int[] inserted = Sql.batch(connection, INSERT, missing.stream()
+        List<Integer> inserts = new ArrayList<>();
+        List<Integer> updates = new ArrayList<>();
+        for (int i = 0; i < versions.size(); i++) {
+            Version v = versions.get(i);
+            Long stored = known.get(v.key());
+            if (stored == null || stored < v.version()) {
+                (stored == null ? inserts : updates).add(i);
+                known.put(v.key(), v.version());
+            }
+        }
+        // inserts first: a record listed twice updates the row its first version inserted
+        int[] inserted = Sql.batch(connection, INSERT, inserts.stream()
                 .map(i -> new Object[] {versions.get(i).source(), versions.get(i).sourceId(), versions.get(i).version()}).toList());
         List<Integer> conflicts = new ArrayList<>();
         List<Integer> unsure = new ArrayList<>();
-        for (int j = 0; j < missing.size(); j++) {
-            int i = missing.get(j);
+        for (int j = 0; j < inserts.size(); j++) {
+            int i = inserts.get(j);
             if (inserted[j] == 1) {
                 accepted[i] = true;
             } else if (inserted[j] == Statement.SUCCESS_NO_INFO) {
                 unsure.add(i);
             } else {
-                conflicts.add(i);
+                conflicts.add(i);  // another writer inserted the row since the read: compare against what it stored
             }
         }
-        advance(connection, versions, conflicts, accepted);
+        updates.addAll(conflicts);
+        int[] updated = Sql.batch(connection, ADVANCE, updates.stream().map(i -> new Object[] {versions.get(i).version(),
+            versions.get(i).source(), versions.get(i).sourceId(), versions.get(i).version()}).toList());
+        for (int j = 0; j < updates.size(); j++) {
+            accepted[updates.get(j)] = updated[j] == 1;
+        }
         if (!unsure.isEmpty()) {
             // the driver did not say which inserts took (PostgreSQL's reWriteBatchedInserts): ours did where the row holds our version
             Map<String, Long> stored = newest(connection, unsure.stream()
@@ -59,37 +76,12 @@ public final class SourceVersions {
         return accepted;
     }
 
-    /** The compare-and-set of the listed versions as one batch: marks those it advanced, returns the others. */
-    private static List<Integer> advance(Connection connection, List<Version> versions, List<Integer> which, boolean[] accepted)
-            throws SQLException {
-        int[] updated = Sql.batch(connection, ADVANCE, which.stream()
-                .map(i -> new Object[] {versions.get(i).version(), versions.get(i).source(), versions.get(i).sourceId(),
-                    versions.get(i).version()}).toList());
-        List<Integer> notAdvanced = new ArrayList<>();
-        for (int j = 0; j < which.size(); j++) {
-            if (updated[j] == 1) {
-                accepted[which.get(j)] = true;
-            } else {
-                notAdvanced.add(which.get(j));
-            }
-        }
-        return notAdvanced;
-    }
-
-    private static List<Integer> range(int size) {
-        List<Integer> all = new ArrayList<>(size);
-        for (int i = 0; i < size; i++) {
-            all.add(i);
-        }
-        return all;
-    }
-
     /** The stored versions of the given records (source, sourceId), keyed by {@link #key(String, String)}. */
     public static Map<String, Long> newest(Connection connection, List<String[]> records) throws SQLException {
         Map<String, Long> versions = new HashMap<>();
-        for (String[] record : records) {
-            Sql.first(connection, "SELECT version FROM source_version WHERE source = ? AND source_id = ?",
-                    rs -> rs.getLong(1), record[0], record[1]).ifPresent(version -> versions.put(key(record[0], record[1]), version));
+        for (Map.Entry<String, Long> row : Sql.listIn(connection, "SELECT source, source_id, version FROM source_version "
+                + "WHERE (source, source_id)", List.copyOf(records), rs -> Map.entry(key(rs.getString(1), rs.getString(2)), rs.getLong(3)))) {
+            versions.put(row.getKey(), row.getValue());
         }
         return versions;
     }

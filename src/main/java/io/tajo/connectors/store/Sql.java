@@ -5,11 +5,20 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
 /** One statement with positional parameters, on the caller's connection (and so in its transaction). */
 public final class Sql {
+
+    /**
+     * Keys per {@link #listIn} statement. H2 looks each key up by the index but then checks each row found against
+     * the whole IN list: 25 keys a statement read 20,000 keys in about half the time of one statement per key, 500 in
+     * three times as long.
+     */
+    private static final int KEYS_PER_READ = 25;
 
     private Sql() {
     }
@@ -56,6 +65,22 @@ public final class Sql {
             }
             return statement.executeBatch();
         }
+    }
+
+    /**
+     * {@link #list} of {@code sql}, which ends in a row value such as {@code WHERE (source, source_id)}, for the given
+     * keys (each as many values as the row value has): {@code IN ((?, ?), ...)}, {@value #KEYS_PER_READ} keys per
+     * statement. H2 and PostgreSQL look each key up in an index on those columns.
+     */
+    public static <T> List<T> listIn(Connection connection, String sql, List<Object[]> keys, Row<T> row) throws SQLException {
+        List<T> rows = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += KEYS_PER_READ) {
+            List<Object[]> chunk = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_READ));
+            String key = "(" + String.join(", ", Collections.nCopies(chunk.get(0).length, "?")) + ")";
+            rows.addAll(list(connection, sql + " IN (" + String.join(", ", Collections.nCopies(chunk.size(), key)) + ")", row,
+                    chunk.stream().flatMap(Arrays::stream).toArray()));
+        }
+        return rows;
     }
 
     public static <T> List<T> list(Connection connection, String sql, Row<T> row, Object... params) throws SQLException {
