@@ -1,13 +1,20 @@
 package io.tajo.connectors.shopify;
 
+import java.io.BufferedReader;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -165,6 +172,68 @@ public class ShopifySync {
             throw new ShopifyApiException("Shopify bulk export download answered " + response.statusCode());
         }
         return response.body();
+    }
+
+    /**
+     * The export as pages of {@code pageSize} JSONL lines, each page its lines joined by a newline as
+     * {@link #readBulkLines} reads them, read as the split asks for the next page: never held whole. A plain line
+     * reader: Camel's tokenizer matched each line against a regular expression, a tenth of a full sync's time.
+     */
+    public BulkPages bulkPages(InputStream export, int pageSize) {
+        return new BulkPages(new BufferedReader(new InputStreamReader(export, StandardCharsets.UTF_8)), pageSize);
+    }
+
+    /** The pages of {@link #bulkPages}; closes the export at its end, and the split closes it when it stops early. */
+    public static final class BulkPages implements Iterator<String>, Closeable {
+        private final BufferedReader reader;
+        private final int pageSize;
+        private String next;
+
+        BulkPages(BufferedReader reader, int pageSize) {
+            this.reader = reader;
+            this.pageSize = pageSize;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next == null) {
+                next = readPage();
+            }
+            return next != null;
+        }
+
+        @Override
+        public String next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            String page = next;
+            next = null;
+            return page;
+        }
+
+        private String readPage() {
+            try {
+                StringBuilder page = new StringBuilder();
+                int lines = 0;
+                String line;
+                while (lines < pageSize && (line = reader.readLine()) != null) {
+                    page.append(lines++ == 0 ? "" : "\n").append(line);
+                }
+                if (lines == 0) {
+                    close();
+                    return null;
+                }
+                return page.toString();
+            } catch (IOException e) {
+                throw new UncheckedIOException("Reading the Shopify bulk export failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            reader.close();
+        }
     }
 
     /**
