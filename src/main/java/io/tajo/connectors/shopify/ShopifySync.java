@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.tajo.connectors.PlatformApiException;
 import io.tajo.connectors.brevo.BrevoOutbox;
 import io.tajo.connectors.store.StateStore;
 import io.tajo.connectors.store.SyncCheckpoint;
@@ -121,7 +122,7 @@ public class ShopifySync {
         JsonNode result = exchange.getMessage().getBody(JsonNode.class).path("data").path("bulkOperationRunQuery");
         if (exchange.getProperty(ShopifyThrottle.THROTTLED, false, Boolean.class) || !result.path("userErrors").isEmpty()
                 || !result.path("bulkOperation").hasNonNull("id")) {
-            throw new ShopifyApiException("Shopify did not start the bulk export: "
+            throw new PlatformApiException("Shopify did not start the bulk export: "
                     + (result.path("userErrors").isEmpty() ? "throttled, try again later" : result.path("userErrors").toString()));
         }
         JsonNode operation = result.get("bulkOperation");
@@ -149,7 +150,7 @@ public class ShopifySync {
                             .save(connection, System.currentTimeMillis());
                     return null;
                 });
-                throw new ShopifyApiException("Shopify bulk export " + run.bulkOperationId() + " ended " + status
+                throw new PlatformApiException("Shopify bulk export " + run.bulkOperationId() + " ended " + status
                         + (operation.hasNonNull("errorCode") ? " (" + operation.get("errorCode").asText() + ")" : "")
                         + "; run the full sync again");
             }
@@ -169,7 +170,7 @@ public class ShopifySync {
                 .timeout(Duration.ofMinutes(5)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() != 200) {
             response.body().close();
-            throw new ShopifyApiException("Shopify bulk export download answered " + response.statusCode());
+            throw new PlatformApiException("Shopify bulk export download answered " + response.statusCode());
         }
         return response.body();
     }
