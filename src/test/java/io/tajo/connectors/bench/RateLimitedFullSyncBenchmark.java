@@ -2,6 +2,7 @@ package io.tajo.connectors.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import io.tajo.connectors.brevo.BrevoOp;
@@ -61,6 +62,9 @@ class RateLimitedFullSyncBenchmark {
                 int calls = brevoLimits.calls() + shopifyCost.queries();
                 double share = 100.0 * refused / calls;
                 int imported = ShopifyFullSyncTest.importedEmails(brevo).size();
+                List<Long> callTimes = brevo.requests().stream().filter(r -> r.getUrl().startsWith("/v3/contacts"))
+                        .map(r -> r.getLoggedDate().getTime()).toList();
+                double callSpan = (callTimes.get(callTimes.size() - 1) - callTimes.get(0)) / 1000.0;
 
                 report.figure("%d customers, bulk export (JSONL) streamed in pages to the outbox, service in the test JVM, "
                                 + "default Brevo buckets (contacts 10/s)", run.records())
@@ -68,6 +72,8 @@ class RateLimitedFullSyncBenchmark {
                                 synced, elapsed, CUSTOMERS / elapsed)
                         .figure("Brevo: %d calls (%d /contacts/import, %d contacts each at most), %d answered 429; %d distinct contacts imported",
                                 brevoLimits.calls(), imports, perImport, brevoLimits.refused(), imported)
+                        .figure("pace: %d /contacts calls from the first to the last in %.1f s = %.2f calls/s of the %.0f allowed",
+                                callTimes.size(), callSpan, (callTimes.size() - 1) / callSpan, CONTACT_CALLS_PER_SECOND)
                         .figure("Shopify: %d GraphQL queries costing %.0f points of a %.0f-point bucket restored at %.0f/s, %d THROTTLED",
                                 shopifyCost.queries(), shopifyCost.pointsSpent(), ShopifyCostThrottle.MAXIMUM,
                                 ShopifyCostThrottle.RESTORE_RATE, shopifyCost.throttled())
