@@ -172,12 +172,25 @@ class RateLimitedFullSyncBenchmark {
         return pages;
     }
 
-    /** How much of the contacts limit the dispatcher used while it had contacts to send. */
+    /**
+     * How much of the contacts limit the dispatcher used while it had contacts to send, and where it sent nothing for
+     * longer than a few slots (between two dispatch rounds, or waiting for Brevo's reset).
+     */
     private static String pace(BrevoStub brevo) {
         List<Long> times = brevo.requests().stream().filter(r -> r.getUrl().startsWith("/v3/contacts"))
                 .map(r -> r.getLoggedDate().getTime()).toList();
         double span = (times.get(times.size() - 1) - times.get(0)) / 1000.0;
-        return String.format(Locale.ROOT, "pace: %d /contacts calls from the first to the last in %.1f s = %.2f calls/s of the %.0f allowed",
-                times.size(), span, (times.size() - 1) / span, CONTACT_CALLS_PER_SECOND);
+        long gaps = 0;
+        long gapMillis = 0;
+        for (int i = 1; i < times.size(); i++) {
+            long gap = times.get(i) - times.get(i - 1);
+            if (gap > 3 * 1000 / CONTACT_CALLS_PER_SECOND) {
+                gaps++;
+                gapMillis += gap;
+            }
+        }
+        return String.format(Locale.ROOT, "pace: %d /contacts calls from the first to the last in %.1f s = %.2f calls/s of the %.0f "
+                        + "allowed; %d pauses longer than 3 slots between two calls, %.1f s in all", times.size(), span,
+                (times.size() - 1) / span, CONTACT_CALLS_PER_SECOND, gaps, gapMillis / 1000.0);
     }
 }
