@@ -55,8 +55,6 @@ public class BrevoDispatch implements CamelContextAware {
     private Duration retryMaxDelay = Duration.ofMinutes(10);
     private Duration circuitOpenHold = Duration.ofSeconds(30);
     private volatile String circuitState;
-    /** System.nanoTime() of the current round's claim or last lease renewal (taken before either began). */
-    private volatile long leaseRenewedAt;
     private CamelContext camelContext;
 
     @Override
@@ -114,40 +112,25 @@ public class BrevoDispatch implements CamelContextAware {
 
     /** Leases the due rows and plans their calls, grouped by rate bucket. */
     public List<List<BrevoRequest>> claimDue() {
-        leaseRenewedAt = System.nanoTime();
         List<OutboxRow> rows = outbox.withoutSuperseded(outbox.claimDue(claimLimit));
         return rows.isEmpty() ? List.of() : planner.plan(rows);
     }
 
     /**
-     * Waits until the call's rate bucket allows it, with this node's lease on the call's rows checked before and after
-     * the wait: false when some rows were taken over by another node meanwhile (this node's round outlived the lease),
-     * which sends them instead.
+     * Renews this node's lease on the call's rows, then waits until the call's rate bucket allows it: false when some
+     * rows were taken over by another node meanwhile (this node's round outlived the lease), which sends them instead.
+     * The lease is renewed before the wait, so the call follows its rate slot at once, and again after a wait long
+     * enough for the lease to have run out.
      */
     public boolean readyToSend(Exchange exchange) throws InterruptedException {
         BrevoRequest request = exchange.getProperty(REQUEST, BrevoRequest.class);
-        if (!leaseHeld(request)) {
-            return false;
-        }
-        rateBuckets.acquire(request);
-        return leaseHeld(request);
-    }
-
-    /**
-     * Renews the lease on the round's rows once an eighth of it has passed since the claim or the last renewal, and
-     * says whether the call's rows are still this node's. While the lease is fresher than that no other node can have
-     * taken them, so most calls skip the renewal, which rewrites every row of the round.
-     */
-    private boolean leaseHeld(BrevoRequest request) {
-        long now = System.nanoTime();
-        if (now - leaseRenewedAt < outbox.lease().toNanos() / 8) {
-            return true;
-        }
+        long start = System.nanoTime();
         if (!outbox.renewLease(request.rows())) {
             return false;
         }
-        leaseRenewedAt = now;
-        return true;
+        rateBuckets.acquire(request);
+        boolean longWait = System.nanoTime() - start > outbox.lease().toNanos() / 2;
+        return !longWait || outbox.renewLease(request.rows());
     }
 
     /** Shapes the exchange as the HTTP call camel-http makes to {@code BREVO_BASE_URL}. */
