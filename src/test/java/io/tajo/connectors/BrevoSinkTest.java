@@ -152,6 +152,9 @@ class BrevoSinkTest {
         service.send(versioned(upsertContact("kim@example.com", Map.of("FIRSTNAME", "Old")), "customer/2", "2026-01-01T10:00:00Z"));
         await().until(() -> !brevo.requests().isEmpty());  // the old one failed once and waits for its retry
         service.send(versioned(upsertContact("kim@example.com", Map.of("FIRSTNAME", "New")), "customer/2", "2026-01-02T10:00:00Z"));
+        // the old row's next claim finds the newer version and closes it: only then may Brevo answer (an attempt of the
+        // old row claimed before the newer one was accepted, and sent after, would reach Brevo on a busy machine)
+        await().atMost(Duration.ofSeconds(10)).until(() -> service.outbox().pending() == 1);
 
         brevo.answerLikeBrevo();
         await().atMost(Duration.ofSeconds(10)).until(() -> brevo.requests("POST", "/v3/contacts").size() == 1);

@@ -11,8 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -38,7 +44,12 @@ class ShopifyWebhooksTest {
     ShopifyWebhookSender shopify;
 
     private void start(String mappingFile) throws Exception {
+        start(mappingFile, Map.of());
+    }
+
+    private void start(String mappingFile, Map<String, String> settings) throws Exception {
         Map<String, String> env = RunningService.environment(dataDir, brevo);
+        env.putAll(settings);
         env.put("SHOPIFY_API_SECRET", ShopifyWebhookSender.SECRET);
         env.put("SHOPIFY_SHOP_URL", ShopifyWebhookSender.SHOP);
         if (mappingFile != null) {
@@ -100,6 +111,46 @@ class ShopifyWebhooksTest {
 
         assertThat(brevoRequests()).singleElement()
                 .satisfies(r -> assertThat(BrevoStub.body(r).at("/attributes/FIRSTNAME").asText()).isEqualTo("Newer"));
+    }
+
+    @Test
+    void deliveriesArrivingTogetherAreEachCommittedOnceAndReachBrevoOnce() throws Exception {
+        start(null, Map.of("BREVO_RATE_CONTACTS", "1000/s"));
+        // 300 customers, each delivery sent twice, all from 16 connections at once: the commits are shared (group
+        // commit), and neither a repeat nor a neighbour in the same commit changes what each delivery does
+        List<byte[]> bodies = new ArrayList<>();
+        List<Map<String, String>> headers = new ArrayList<>();
+        for (int n = 0; n < 300; n++) {
+            ObjectNode customer = fixture("customers-update");
+            customer.put("id", 9_000_000L + n).put("email", "together" + n + "@example.com");
+            byte[] body = ShopifyWebhookSender.compact(customer);
+            bodies.add(body);
+            headers.add(ShopifyWebhookSender.headers("customers/update", body));
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int n = 0; n < 600; n++) {
+            order.add(n % 300);
+        }
+        Collections.shuffle(order, new Random(7));
+        ExecutorService senders = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Integer>> statuses = new ArrayList<>();
+            for (int n : order) {
+                statuses.add(senders.submit(() -> shopify.send(bodies.get(n), headers.get(n))));
+            }
+            for (Future<Integer> status : statuses) {
+                assertThat(status.get()).isEqualTo(200);
+            }
+        } finally {
+            senders.shutdown();
+        }
+
+        brevoRequests();
+        List<String> expected = new ArrayList<>();
+        for (int n = 0; n < 300; n++) {
+            expected.add("together" + n + "@example.com");
+        }
+        assertThat(brevo.contactEmails()).containsExactlyInAnyOrderElementsOf(expected);
     }
 
     @Test

@@ -63,7 +63,7 @@ public class BrevoOutbox implements CamelContextAware {
     private final String nodeId = ProcessHandle.current().pid() + "/" + UUID.randomUUID();
     private final AtomicLong claims = new AtomicLong();
     /** The rows of the dispatcher's current round (one at a time) and the lease owner they were claimed under. */
-    private volatile Claim current = new Claim("", List.of());
+    private volatile Claim current = new Claim("", List.of(), 0);
     private StateStore store;
     private Duration idempotencyRetention = Duration.ofDays(7);
     private Duration lease = Duration.ofMinutes(2);
@@ -169,7 +169,7 @@ public class BrevoOutbox implements CamelContextAware {
         long now = System.currentTimeMillis();
         List<BrevoCommand> accepted = new ArrayList<>();
         List<String[]> deadLettered = new ArrayList<>();
-        EnqueueResult result = store.inTransaction(connection -> {
+        EnqueueResult result = store.inGroupCommit(connection -> {
             accepted.clear();
             deadLettered.clear();
             if (!idempotencyKeys.isEmpty()) {
@@ -294,7 +294,7 @@ public class BrevoOutbox implements CamelContextAware {
                 Sql.update(connection, "UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ?", owner,
                         now + lease.toMillis(), id);
             }
-            current = new Claim(owner, ids);
+            current = new Claim(owner, ids, now + lease.toMillis());
             return ids.isEmpty() ? List.<OutboxRow>of() : Sql.list(connection,
                     "SELECT id, op, batch_key, commands, attempts, solo FROM outbox WHERE lease_owner = ? ORDER BY id",
                     rs -> new OutboxRow(rs.getLong(1), BrevoOp.of(rs.getString(2)).orElseThrow(), rs.getString(3),
@@ -306,36 +306,44 @@ public class BrevoOutbox implements CamelContextAware {
      * Before a call: extends the lease on the rows of the dispatcher's current round still held (the call's and those
      * waiting for later calls) and says whether it still holds all of {@code rows}. A round slower than the lease may
      * have lost rows to another node, which sends them itself: this node must not, so it lets go of the call's other
-     * rows and skips it.
+     * rows and skips it. While more than half of the lease is left, no other node may take the rows yet: nothing to
+     * ask the store (a commit per call is what bounded dispatch).
      */
     public boolean renewLease(List<OutboxRow> rows) {
         long now = System.currentTimeMillis();
         Claim claim = current;
+        if (now < claim.leaseUntil() - lease.toMillis() / 2) {
+            return true;
+        }
         String round = idList(claim.ids());
         String call = idList(rows.stream().map(OutboxRow::id).toList());
-        return store.inTransaction(connection -> {
+        boolean held = store.inTransaction(connection -> {
             if (!claim.ids().isEmpty()) {
                 Sql.update(connection, "UPDATE outbox SET lease_until = ? WHERE id IN (" + round + ") AND status = 'pending' "
                         + "AND lease_owner = ?", now + lease.toMillis(), claim.owner());
             }
-            long held = Sql.count(connection, "SELECT COUNT(*) FROM outbox WHERE id IN (" + call + ") AND status = 'pending' "
+            long stillHeld = Sql.count(connection, "SELECT COUNT(*) FROM outbox WHERE id IN (" + call + ") AND status = 'pending' "
                     + "AND lease_owner = ?", claim.owner());
-            if (held == rows.size()) {
+            if (stillHeld == rows.size()) {
                 return true;
             }
             Sql.update(connection, "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE id IN (" + call + ") "
                     + "AND lease_owner = ?", claim.owner());
-            LOG.info("Lease on {} of {} outbox rows ran out and another node took them over: it sends them", rows.size() - held,
-                    rows.size());
+            LOG.info("Lease on {} of {} outbox rows ran out and another node took them over: it sends them",
+                    rows.size() - stillHeld, rows.size());
             return false;
         });
+        if (held && current == claim) {
+            current = new Claim(claim.owner(), claim.ids(), now + lease.toMillis());
+        }
+        return held;
     }
 
     private static String idList(List<Long> ids) {
         return String.join(",", ids.stream().map(String::valueOf).toList());
     }
 
-    private record Claim(String owner, List<Long> ids) { }
+    private record Claim(String owner, List<Long> ids, long leaseUntil) { }
 
     /** Drops commands whose source record already has a newer version accepted; returns what is still to send. */
     public List<OutboxRow> withoutSuperseded(List<OutboxRow> rows) {
@@ -375,7 +383,7 @@ public class BrevoOutbox implements CamelContextAware {
 
     private void finish(Collection<Long> rowIds, String status) {
         long now = System.currentTimeMillis();
-        store.inTransaction(connection -> {
+        store.inGroupCommit(connection -> {
             for (long id : rowIds) {
                 Sql.update(connection, "UPDATE outbox SET status = ?, done_at = ?, lease_owner = NULL, lease_until = NULL "
                         + "WHERE id = ?", status, now, id);

@@ -216,7 +216,7 @@ class ConnectorsCommand implements Callable<Integer> {
             service.addOverrideProperty("camel.server.enabled", "false");
             service.addOverrideProperty("camel.management.enabled", "false");
             service.addOverrideProperty("camel.main.route-filter-include-pattern", "brevo-.*,contact-mapping,customer-sync," + connector + "-.*");
-            service.addOverrideProperty("camel.main.route-filter-exclude-pattern", ".*-webhooks,.*-schedule,.*-scheduled,.*-oauth-.*");
+            service.addOverrideProperty("camel.main.route-filter-exclude-pattern", ".*-webhooks,.*-schedule,.*-oauth-.*");
             try {
                 service.start();
                 ProducerTemplate template = service.getCamelContext().createProducerTemplate();

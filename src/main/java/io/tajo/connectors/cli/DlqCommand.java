@@ -10,13 +10,19 @@ import io.tajo.connectors.store.DeadLetters.DeadLetter;
 import io.tajo.connectors.store.DeadLetters.Filter;
 import io.tajo.connectors.store.StateStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "dlq", mixinStandardHelpOptions = true,
-        description = "Dead letters: what Brevo refused for good, or what could not be mapped.",
-        subcommands = {DlqCommand.List.class, DlqCommand.Replay.class, DlqCommand.Purge.class})
+        description = "Dead letters: what Brevo refused for good, or what could not be mapped.")
 class DlqCommand implements Callable<Integer> {
+
+    private final TajoCli cli;
+
+    DlqCommand(TajoCli cli) {
+        this.cli = cli;
+    }
 
     @Override
     public Integer call() {
@@ -26,7 +32,7 @@ class DlqCommand implements Callable<Integer> {
     /** The filters every dlq subcommand takes. */
     static class Selection {
         @Parameters(paramLabel = "ID", description = "Dead letter ids (default: all that match the filters).")
-        java.util.List<Long> ids = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
 
         @Option(names = "--connector", paramLabel = "NAME", description = "Only dead letters from this connector (shopify, stripe, ...).")
         String connector;
@@ -44,82 +50,50 @@ class DlqCommand implements Callable<Integer> {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists dead letters, oldest first.")
-    static class List implements Callable<Integer> {
-        private final TajoCli cli;
-        @picocli.CommandLine.Mixin Selection selection = new Selection();
-
-        List(TajoCli cli) {
-            this.cli = cli;
-        }
-
-        @Override
-        public Integer call() {
-            try (StateStore store = StoreAccess.open(cli.environment.settings())) {
-                java.util.List<DeadLetter> letters = new DeadLetters(store).list(selection.filter());
-                if (letters.isEmpty()) {
-                    cli.out.println("No dead letters.");
-                    return 0;
-                }
-                cli.out.printf("%-6s %-20s %-10s %-16s %-22s %s%n", "ID", "WHEN", "SOURCE", "OP", "CODE", "MESSAGE");
-                for (DeadLetter letter : letters) {
-                    cli.out.printf("%-6d %-20s %-10s %-16s %-22s %s%n", letter.id(),
-                            Instant.ofEpochMilli(letter.createdAt()).toString().substring(0, 19),
-                            nullToDash(letter.source()), nullToDash(letter.op()), letter.errorCode(), letter.errorMessage());
-                }
-                cli.out.println(letters.size() + " dead letter" + (letters.size() == 1 ? "" : "s") + ".");
+    int list(@Mixin Selection selection) {
+        try (StateStore store = StoreAccess.open(cli.environment.settings())) {
+            List<DeadLetter> letters = new DeadLetters(store).list(selection.filter());
+            if (letters.isEmpty()) {
+                cli.out.println("No dead letters.");
                 return 0;
             }
+            cli.out.printf("%-6s %-20s %-10s %-16s %-22s %s%n", "ID", "WHEN", "SOURCE", "OP", "CODE", "MESSAGE");
+            for (DeadLetter letter : letters) {
+                cli.out.printf("%-6d %-20s %-10s %-16s %-22s %s%n", letter.id(),
+                        Instant.ofEpochMilli(letter.createdAt()).toString().substring(0, 19),
+                        nullToDash(letter.source()), nullToDash(letter.op()), letter.errorCode(), letter.errorMessage());
+            }
+            cli.out.println(letters.size() + " dead letter" + (letters.size() == 1 ? "" : "s") + ".");
+            return 0;
         }
     }
 
     @Command(name = "replay", mixinStandardHelpOptions = true,
             description = "Sends dead-lettered Brevo commands again (all, or those named or filtered).")
-    static class Replay implements Callable<Integer> {
-        private final TajoCli cli;
-        @picocli.CommandLine.Mixin Selection selection = new Selection();
-
-        Replay(TajoCli cli) {
-            this.cli = cli;
-        }
-
-        @Override
-        public Integer call() {
-            try (StateStore store = StoreAccess.open(cli.environment.settings())) {
-                int matching = new DeadLetters(store).list(selection.filter()).size();
-                int replayed = StoreAccess.outbox(store).replay(selection.filter());
-                cli.out.println("Replayed " + replayed + " dead letter" + (replayed == 1 ? "" : "s")
-                        + " into the outbox; the running service delivers them.");
-                if (matching > replayed) {
-                    cli.out.println((matching - replayed) + " could not be replayed: records that failed mapping "
-                            + "are sent again by re-syncing them once the mapping is fixed.");
-                }
-                return 0;
+    int replay(@Mixin Selection selection) {
+        try (StateStore store = StoreAccess.open(cli.environment.settings())) {
+            int matching = new DeadLetters(store).list(selection.filter()).size();
+            int replayed = StoreAccess.outbox(store).replay(selection.filter());
+            cli.out.println("Replayed " + replayed + " dead letter" + (replayed == 1 ? "" : "s")
+                    + " into the outbox; the running service delivers them.");
+            if (matching > replayed) {
+                cli.out.println((matching - replayed) + " could not be replayed: records that failed mapping "
+                        + "are sent again by re-syncing them once the mapping is fixed.");
             }
+            return 0;
         }
     }
 
     @Command(name = "purge", mixinStandardHelpOptions = true, description = "Deletes dead letters for good.")
-    static class Purge implements Callable<Integer> {
-        private final TajoCli cli;
-        @picocli.CommandLine.Mixin Selection selection = new Selection();
-
-        @Option(names = "--all", description = "Purge every dead letter (required when no ID or filter is given).")
-        boolean all;
-
-        Purge(TajoCli cli) {
-            this.cli = cli;
+    int purge(@Mixin Selection selection,
+              @Option(names = "--all", description = "Purge every dead letter (required when no ID or filter is given).") boolean all) {
+        if (selection.isEmpty() && !all) {
+            throw new TajoCli.UsageException("dlq purge needs IDs, --connector, --code or --all");
         }
-
-        @Override
-        public Integer call() {
-            if (selection.isEmpty() && !all) {
-                throw new TajoCli.UsageException("dlq purge needs IDs, --connector, --code or --all");
-            }
-            try (StateStore store = StoreAccess.open(cli.environment.settings())) {
-                int purged = new DeadLetters(store).purge(selection.filter());
-                cli.out.println("Purged " + purged + " dead letter" + (purged == 1 ? "" : "s") + ".");
-                return 0;
-            }
+        try (StateStore store = StoreAccess.open(cli.environment.settings())) {
+            int purged = new DeadLetters(store).purge(selection.filter());
+            cli.out.println("Purged " + purged + " dead letter" + (purged == 1 ? "" : "s") + ".");
+            return 0;
         }
     }
 

@@ -11,8 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "skills", mixinStandardHelpOptions = true,
-        description = "Skills: what the service does with the synced data. With no subcommand, lists them.",
-        subcommands = {SkillsCommand.List.class, SkillsCommand.Enable.class, SkillsCommand.Disable.class})
+        description = "Skills: what the service does with the synced data. With no subcommand, lists them.")
 class SkillsCommand implements Callable<Integer> {
 
     private final TajoCli cli;
@@ -23,11 +22,12 @@ class SkillsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return list(cli);
+        return list();
     }
 
     /** One line per skill: name, enabled or disabled, what it does. */
-    static int list(TajoCli cli) {
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the skills, enabled or not, and what each does.")
+    int list() {
         Settings settings = cli.environment.settings();
         try (StateStore store = StoreAccess.open(settings)) {
             Map<Skill, Boolean> enabled = SkillChoices.current(store, settings::get);
@@ -37,55 +37,19 @@ class SkillsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the skills, enabled or not, and what each does.")
-    static class List implements Callable<Integer> {
-        private final TajoCli cli;
-
-        List(TajoCli cli) {
-            this.cli = cli;
-        }
-
-        @Override
-        public Integer call() {
-            return list(cli);
-        }
-    }
-
     @Command(name = "enable", mixinStandardHelpOptions = true,
             description = "Enables a skill; running services start it within seconds.")
-    static class Enable implements Callable<Integer> {
-        private final TajoCli cli;
-        @Parameters(paramLabel = "NAME", description = "The skill (see: tajo skills list).")
-        String name;
-
-        Enable(TajoCli cli) {
-            this.cli = cli;
-        }
-
-        @Override
-        public Integer call() {
-            return choose(cli, name, true);
-        }
+    int enable(@Parameters(paramLabel = "NAME", description = "The skill (see: tajo skills list).") String name) {
+        return choose(name, true);
     }
 
     @Command(name = "disable", mixinStandardHelpOptions = true,
             description = "Disables a skill; running services stop it within seconds.")
-    static class Disable implements Callable<Integer> {
-        private final TajoCli cli;
-        @Parameters(paramLabel = "NAME", description = "The skill (see: tajo skills list).")
-        String name;
-
-        Disable(TajoCli cli) {
-            this.cli = cli;
-        }
-
-        @Override
-        public Integer call() {
-            return choose(cli, name, false);
-        }
+    int disable(@Parameters(paramLabel = "NAME", description = "The skill (see: tajo skills list).") String name) {
+        return choose(name, false);
     }
 
-    private static int choose(TajoCli cli, String name, boolean enabled) {
+    private int choose(String name, boolean enabled) {
         Skill skill = Skill.of(name).orElseThrow(() -> new TajoCli.UsageException("unknown skill '" + name + "'; known skills: "
                 + Skill.names()));
         try (StateStore store = StoreAccess.open(cli.environment.settings())) {

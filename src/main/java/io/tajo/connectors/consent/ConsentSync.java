@@ -1,6 +1,5 @@
 package io.tajo.connectors.consent;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
@@ -15,13 +14,13 @@ import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tajo.connectors.PersonalData;
 import io.tajo.connectors.store.ConsentStates;
 import io.tajo.connectors.store.EmailConsents;
 import io.tajo.connectors.store.IdempotencyKeys;
 import io.tajo.connectors.store.Sql;
 import io.tajo.connectors.store.StateStore;
+import io.tajo.connectors.webhook.WebhookBody;
 import io.tajo.connectors.webhook.WebhookRejectedException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -41,7 +40,6 @@ public class ConsentSync implements CamelContextAware {
     /** Exchange property set by {@link #record}: how many consent changes the delivery queued. */
     public static final String QUEUED = "tajoConsentQueued";
     private static final Logger LOG = LoggerFactory.getLogger(ConsentSync.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Brevo's event names, as its marketing webhooks spell them (both spellings seen), folded: no case, no '_'. */
     private static final Set<String> UNSUBSCRIBING = Set.of("unsubscribe", "unsubscribed", "hardbounce", "spam");
 
@@ -186,13 +184,8 @@ public class ConsentSync implements CamelContextAware {
 
 
     private static List<JsonNode> events(byte[] body) {
-        JsonNode json;
-        try {
-            json = JSON.readTree(body == null ? new byte[0] : body);
-        } catch (IOException e) {
-            throw new WebhookRejectedException(400, "body is not JSON");
-        }
-        if (json == null || !(json.isObject() || json.isArray())) {
+        JsonNode json = WebhookBody.json(body);
+        if (!(json.isObject() || json.isArray())) {
             throw new WebhookRejectedException(400, "not a Brevo webhook event");
         }
         List<JsonNode> events = new ArrayList<>();

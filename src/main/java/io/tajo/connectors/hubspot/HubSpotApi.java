@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tajo.connectors.PlatformApiException;
 import io.tajo.connectors.store.ConnectorCredentials;
 import io.tajo.connectors.store.ConnectorCredentials.Credentials;
 import org.slf4j.Logger;
@@ -141,13 +142,13 @@ public class HubSpotApi {
             return JSON.createObjectNode();
         }
         if (status == 401) {
-            throw new HubSpotApiException("HubSpot refused the token (HTTP 401): check " + tokenSetting(), status);
+            throw new PlatformApiException("HubSpot refused the token (HTTP 401): check " + tokenSetting(), status);
         }
         if (status == 403) {
-            throw new HubSpotApiException("HubSpot refused " + path + " (HTTP 403): the app needs the "
+            throw new PlatformApiException("HubSpot refused " + path + " (HTTP 403): the app needs the "
                     + scope + " scope", status);
         }
-        throw new HubSpotApiException("HubSpot answered HTTP " + status + " to " + path + reason(response.body())
+        throw new PlatformApiException("HubSpot answered HTTP " + status + " to " + path + reason(response.body())
                 + (status >= 500 ? ": tried again later (https://status.hubspot.com)" : ""), status);
     }
 
@@ -169,7 +170,7 @@ public class HubSpotApi {
      */
     public synchronized String refreshIfExpiring() {
         if (!isConnected()) {
-            throw new HubSpotApiException("HubSpot is not connected: set HUBSPOT_ACCESS_TOKEN (private app), or "
+            throw new PlatformApiException("HubSpot is not connected: set HUBSPOT_ACCESS_TOKEN (private app), or "
                     + "HUBSPOT_CLIENT_ID, HUBSPOT_CLIENT_SECRET and HUBSPOT_REFRESH_TOKEN (OAuth)", 0);
         }
         return credentials.store().inTransaction(connection -> {
@@ -205,7 +206,7 @@ public class HubSpotApi {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), TOKEN_PATH);
         JsonNode grant = response.statusCode() == 200 ? parse(response.body()) : null;
         if (grant == null || text(grant, "access_token", "accessToken") == null) {
-            throw new HubSpotApiException("HubSpot refused to refresh the access token (HTTP " + response.statusCode()
+            throw new PlatformApiException("HubSpot refused to refresh the access token (HTTP " + response.statusCode()
                     + reason(response.body()) + "): check HUBSPOT_CLIENT_ID, HUBSPOT_CLIENT_SECRET and HUBSPOT_REFRESH_TOKEN",
                     response.statusCode());
         }
@@ -222,17 +223,17 @@ public class HubSpotApi {
                     return response;
                 }
                 if (attempt >= maxAttempts) {
-                    throw new HubSpotApiException("HubSpot kept answering 429 to " + path + " after " + attempt
+                    throw new PlatformApiException("HubSpot kept answering 429 to " + path + " after " + attempt
                             + " attempts: lower HUBSPOT_RATE_LIMIT (other apps share the account's limit)", 429);
                 }
                 rateLimiter.pause(retryAfter(response, attempt));
             }
         } catch (IOException e) {
-            throw new HubSpotApiException("Cannot reach HubSpot at " + baseUrl + ": "
+            throw new PlatformApiException("Cannot reach HubSpot at " + baseUrl + ": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + " (check HUBSPOT_BASE_URL and the network)", 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new HubSpotApiException("Interrupted while calling HubSpot", 0);
+            throw new PlatformApiException("Interrupted while calling HubSpot", 0);
         }
     }
 
@@ -270,7 +271,7 @@ public class HubSpotApi {
         try {
             return JSON.readTree(body == null || body.isBlank() ? "{}" : body);
         } catch (IOException e) {
-            throw new HubSpotApiException("HubSpot answered something that is not JSON", 0);
+            throw new PlatformApiException("HubSpot answered something that is not JSON", 0);
         }
     }
 

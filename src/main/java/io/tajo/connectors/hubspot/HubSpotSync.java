@@ -59,8 +59,8 @@ public class HubSpotSync {
         request.withArray("sorts").addObject().put("propertyName", HubSpotRecords.VERSION).put("direction", "ASCENDING");
         request.set("properties", HubSpotRecords.properties(contactMapper.sourceFields(HubSpotApi.CONNECTOR, run.resource())));
         request.put("limit", run.pageSize());
-        if (run.after() != null) {
-            request.put("after", run.after());
+        if (run.cursor() != null) {
+            request.put("after", run.cursor());
         }
         return request.toString();
     }

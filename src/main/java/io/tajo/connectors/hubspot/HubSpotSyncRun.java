@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import io.tajo.connectors.PlatformApiException;
 import io.tajo.connectors.store.SyncCheckpoint;
-import io.tajo.connectors.sync.SyncRun;
+import io.tajo.connectors.sync.PagedSyncRun;
 
 /**
  * One run of the HubSpot contacts sync, carried through the route as an exchange property. A search query asks for
@@ -20,51 +21,39 @@ import io.tajo.connectors.sync.SyncRun;
  * (comma-separated, as many as fit; a repeat beyond them is dropped by the outbox's version check), cursor =
  * {@code <results read in this query>:<after>} while the query has more pages, else none.
  */
-public class HubSpotSyncRun implements SyncRun {
+public class HubSpotSyncRun extends PagedSyncRun {
 
     public static final String PROPERTY = "hubspotSyncRun";
     static final int LAST_ID_CAPACITY = 200;
 
-    private final String resource;
-    private final boolean full;
     private final int pageSize;
     private final int queryCap;
-    private final long startedNanos = System.nanoTime();
 
     private Instant queryWatermark = Instant.EPOCH;
     private Set<String> sentAtWatermark = new HashSet<>();
-    private String after;
     private int readInQuery;
-    private boolean morePages = true;
     private Instant lastTime;
     private Set<String> idsAtLastTime = new HashSet<>();
-    private long records;
-    private long pages;
     private long queries = 1;
-    private SyncCheckpoint checkpoint;
-    private SyncCheckpoint pending;
-    private int pendingRecords;
-    private boolean morePagesNext;
     private boolean restart;
-    private String afterNext;
 
     HubSpotSyncRun(String resource, boolean full, int pageSize, int queryCap) {
-        this.resource = resource;
-        this.full = full;
+        super(resource, full);
         this.pageSize = pageSize;
         this.queryCap = queryCap;
     }
 
     void resumeFrom(SyncCheckpoint from) {
-        checkpoint = from;
         queryWatermark = Instant.parse(from.watermark());
         sentAtWatermark = from.lastId() == null || from.lastId().isBlank() ? new HashSet<>()
                 : new HashSet<>(List.of(from.lastId().split(",")));
+        String after = null;
         if (from.cursor() != null && from.cursor().contains(":")) {
             String[] position = from.cursor().split(":", 2);
             readInQuery = Integer.parseInt(position[0]);
             after = position[1];
         }
+        resumeAt(from, after);
         lastTime = queryWatermark;
         idsAtLastTime = new HashSet<>(sentAtWatermark);
     }
@@ -91,44 +80,35 @@ public class HubSpotSyncRun implements SyncRun {
      */
     SyncCheckpoint pageRead(int resultCount, int freshCount, String nextAfter) {
         readInQuery += resultCount;
-        pendingRecords = freshCount;
         boolean capReached = nextAfter != null && readInQuery + pageSize > queryCap;
         if (nextAfter == null || capReached) {
             if (capReached && (lastTime == null || !lastTime.isAfter(queryWatermark))) {
-                throw new HubSpotApiException("More than " + queryCap + " HubSpot contacts were modified at " + queryWatermark
+                throw new PlatformApiException("More than " + queryCap + " HubSpot contacts were modified at " + queryWatermark
                         + ": the search cannot page past them", 0);
             }
             Instant next = lastTime == null ? queryWatermark : lastTime;
             Set<String> sent = lastTime == null ? sentAtWatermark : idsAtLastTime;
-            pending = new SyncCheckpoint(HubSpotApi.CONNECTOR, resource, next.toString(), joined(sent), null);
-            morePagesNext = capReached;
+            SyncCheckpoint checkpoint = new SyncCheckpoint(HubSpotApi.CONNECTOR, resource(), next.toString(), joined(sent), null);
             restart = capReached;
-        } else {
-            pending = new SyncCheckpoint(HubSpotApi.CONNECTOR, resource, queryWatermark.toString(), joined(sentAtWatermark),
-                    readInQuery + ":" + nextAfter);
-            morePagesNext = true;
-            restart = false;
-            afterNext = nextAfter;
+            pageRead(freshCount, capReached, null, checkpoint);
+            return checkpoint;
         }
-        return pending;
+        SyncCheckpoint checkpoint = new SyncCheckpoint(HubSpotApi.CONNECTOR, resource(), queryWatermark.toString(),
+                joined(sentAtWatermark), readInQuery + ":" + nextAfter);
+        restart = false;
+        pageRead(freshCount, true, nextAfter, checkpoint);
+        return checkpoint;
     }
 
-    /** The page read last is committed with its checkpoint: move past it. */
-    void pageCommitted() {
-        records += pendingRecords;
-        pages++;
-        checkpoint = pending;
-        morePages = morePagesNext;
+    /** A page that ended its query at the cap: the next query starts from its checkpoint, at no cursor. */
+    @Override
+    protected void committed() {
         if (restart) {
-            queryWatermark = Instant.parse(pending.watermark());
+            queryWatermark = Instant.parse(checkpoint().watermark());
             sentAtWatermark = new HashSet<>(idsAtLastTime);
-            after = null;
             readInQuery = 0;
             queries++;
-        } else if (morePages) {
-            after = afterNext;
         }
-        pendingRecords = 0;
     }
 
     private static String joined(Set<String> ids) {
@@ -145,28 +125,15 @@ public class HubSpotSyncRun implements SyncRun {
     }
 
     @Override public String connector() { return HubSpotApi.CONNECTOR; }
-    @Override public String resource() { return resource; }
-    public boolean full() { return full; }
     public int pageSize() { return pageSize; }
     public Instant queryWatermark() { return queryWatermark; }
-    public String after() { return after; }
-    public boolean hasMorePages() { return morePages; }
-    @Override public long records() { return records; }
-    @Override public Long total() { return null; }
-    public long pages() { return pages; }
     public long queries() { return queries; }
-    public SyncCheckpoint checkpoint() { return checkpoint; }
-
-    @Override
-    public double elapsedSeconds() {
-        return (System.nanoTime() - startedNanos) / 1e9;
-    }
 
     /** One line: {@code hubspot contacts: 1200 records in 3.4 s (353/s), 2 queries, checkpoint 2026-01-02T10:00:00Z}. */
     @Override
     public String summary() {
         // the checkpoint's last ids are the contacts sent at its watermark, not a position worth printing
-        return String.format(Locale.ROOT, "hubspot %s%s: %s, %d %s, %s", resource, full ? " (full)" : "", progress(), queries,
-                queries == 1 ? "query" : "queries", checkpoint == null ? "no checkpoint yet" : "checkpoint " + checkpoint.watermark());
+        return String.format(Locale.ROOT, "hubspot %s%s: %s, %d %s, %s", resource(), full() ? " (full)" : "", progress(), queries,
+                queries == 1 ? "query" : "queries", checkpoint() == null ? "no checkpoint yet" : "checkpoint " + checkpoint().watermark());
     }
 }

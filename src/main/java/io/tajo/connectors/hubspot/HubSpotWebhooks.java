@@ -1,6 +1,5 @@
 package io.tajo.connectors.hubspot;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +16,7 @@ import io.tajo.connectors.brevo.BrevoCommand;
 import io.tajo.connectors.brevo.BrevoOutbox;
 import io.tajo.connectors.mapping.ContactMapper;
 import io.tajo.connectors.store.SourceContacts;
+import io.tajo.connectors.webhook.WebhookBody;
 import io.tajo.connectors.webhook.WebhookRejectedException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -82,13 +82,8 @@ public class HubSpotWebhooks {
         signature.verify("POST", publicUrl + requestUri(exchange), body,
                 exchange.getMessage().getHeader(HubSpotSignature.SIGNATURE_HEADER, String.class),
                 exchange.getMessage().getHeader(HubSpotSignature.TIMESTAMP_HEADER, String.class));
-        JsonNode events;
-        try {
-            events = HubSpotRecords.JSON.readTree(body);
-        } catch (IOException e) {
-            throw new WebhookRejectedException(400, "body is not JSON");
-        }
-        if (events == null || !events.isArray()) {
+        JsonNode events = WebhookBody.json(body);
+        if (!events.isArray()) {
             throw new WebhookRejectedException(400, "not an array of HubSpot events");
         }
         if (events.size() > MAX_EVENTS) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
+import io.tajo.connectors.PlatformApiException;
 import io.tajo.connectors.store.ConnectorCredentials;
 import io.tajo.connectors.store.ConnectorCredentials.Credentials;
 import org.slf4j.Logger;
@@ -83,7 +84,7 @@ public class ShopifyAccessTokens {
         }
         try {
             return refreshIfExpiring();
-        } catch (ShopifyApiException e) {
+        } catch (PlatformApiException e) {
             if (stored.tokenExpiresAt() > System.currentTimeMillis()) {
                 LOG.warn("Shopify token refresh for {} failed, the current token is still valid until {}: {}",
                         stored.shopUrl(), Instant.ofEpochMilli(stored.tokenExpiresAt()), e.getMessage());
@@ -116,7 +117,7 @@ public class ShopifyAccessTokens {
                 return stored.accessToken();
             }
             if (stored.refreshToken() == null) {
-                throw new ShopifyApiException("The stored Shopify token for " + stored.shopUrl() + " expires without a refresh "
+                throw new PlatformApiException("The stored Shopify token for " + stored.shopUrl() + " expires without a refresh "
                         + "token: install the app again (/oauth/shopify/install?shop=" + stored.shopUrl() + ")", 0);
             }
             ShopifyTokenEndpoint.Grant grant = tokenEndpoint(stored).refresh(stored.shopUrl(), stored.refreshToken());
@@ -152,7 +153,7 @@ public class ShopifyAccessTokens {
         String clientId = !apiKey.isEmpty() ? apiKey : stored == null ? null : stored.apiKey();
         String clientSecret = !apiSecret.isEmpty() ? apiSecret : stored == null ? null : stored.apiSecret();
         if (clientId == null || clientSecret == null) {
-            throw new ShopifyApiException("Cannot refresh the Shopify token: set SHOPIFY_API_KEY and SHOPIFY_API_SECRET "
+            throw new PlatformApiException("Cannot refresh the Shopify token: set SHOPIFY_API_KEY and SHOPIFY_API_SECRET "
                     + "(the app's client id and secret)", 0);
         }
         return new ShopifyTokenEndpoint(baseUrl, clientId, clientSecret);
@@ -174,8 +175,8 @@ public class ShopifyAccessTokens {
         return credentials == null ? Optional.empty() : credentials.find(CONNECTOR);
     }
 
-    private static ShopifyApiException notConnected() {
-        return new ShopifyApiException("Shopify is not connected: run tajo connectors connect shopify --shop-url "
+    private static PlatformApiException notConnected() {
+        return new PlatformApiException("Shopify is not connected: run tajo connectors connect shopify --shop-url "
                 + "your-store.myshopify.com --api-key shpat_..., install the app (/oauth/shopify/install?shop=...), "
                 + "or set SHOPIFY_SHOP_URL and SHOPIFY_ACCESS_TOKEN", 0);
     }

@@ -8,6 +8,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tajo.connectors.PlatformApiException;
 
 /**
  * One shop's GraphQL Admin API: {@code POST {base}/admin/api/{version}/graphql.json} with the
@@ -69,10 +70,10 @@ public final class ShopifyAdminApi {
                 JsonNode first = errors.get(0);
                 String code = first.path("extensions").path("code").asText("");
                 if ("ACCESS_DENIED".equals(code)) {
-                    throw new ShopifyApiException("Shopify denied access: " + first.path("message").asText()
+                    throw new PlatformApiException("Shopify denied access: " + first.path("message").asText()
                             + " (grant the app the access scope it names and install it again)", 200);
                 }
-                throw new ShopifyApiException("Shopify refused the request: " + first.path("message").asText(code), 200);
+                throw new PlatformApiException("Shopify refused the request: " + first.path("message").asText(code), 200);
             }
             return body.path("data");
         }
@@ -99,7 +100,7 @@ public final class ShopifyAdminApi {
             Thread.sleep(Math.min(Math.max(seconds, 1), 10) * 1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ShopifyApiException("Interrupted while waiting out Shopify's throttle", 429);
+            throw new PlatformApiException("Interrupted while waiting out Shopify's throttle", 429);
         }
     }
 
@@ -107,7 +108,7 @@ public final class ShopifyAdminApi {
         try {
             return JSON.readTree(body);
         } catch (Exception e) {
-            throw new ShopifyApiException("Shopify (" + shop + ") answered something that is not JSON: check " + shopHint
+            throw new PlatformApiException("Shopify (" + shop + ") answered something that is not JSON: check " + shopHint
                     + " (and SHOPIFY_BASE_URL when set)", 200);
         }
     }

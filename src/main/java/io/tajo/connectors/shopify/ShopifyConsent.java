@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tajo.connectors.PlatformApiException;
 import io.tajo.connectors.consent.ConsentTarget;
 import io.tajo.connectors.store.SourceContacts;
 import io.tajo.connectors.store.StateStore;
@@ -57,7 +58,7 @@ public class ShopifyConsent implements ConsentTarget {
         JsonNode errors = api.execute(UPDATE_CONSENT, Map.of("input", input))
                 .path("customerEmailMarketingConsentUpdate").path("userErrors");
         if (errors.isArray() && !errors.isEmpty()) {
-            throw new ShopifyApiException("Shopify refused the consent update of " + customerId.get() + ": "
+            throw new PlatformApiException("Shopify refused the consent update of " + customerId.get() + ": "
                     + errors.get(0).path("message").asText(), 200);
         }
     }

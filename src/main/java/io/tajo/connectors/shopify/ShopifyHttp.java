@@ -10,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 
+import io.tajo.connectors.PlatformApiException;
+
 /**
  * The HTTP calls to a shop (Admin GraphQL API, OAuth token endpoint), and what their failures mean in one line.
  * {@code tokenHint} and {@code shopHint} name where the token and the shop came from, so the line says what to fix.
@@ -29,28 +31,28 @@ final class ShopifyHttp {
         try {
             return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (HttpTimeoutException e) {
-            throw new ShopifyApiException("Shopify (" + shop + ") did not answer within " + TIMEOUT.toSeconds()
+            throw new PlatformApiException("Shopify (" + shop + ") did not answer within " + TIMEOUT.toSeconds()
                     + " s: try again later (https://www.shopifystatus.com)", 0);
         } catch (ConnectException e) {
-            throw new ShopifyApiException("Cannot reach Shopify at " + origin(request.uri()) + ": connection refused "
+            throw new PlatformApiException("Cannot reach Shopify at " + origin(request.uri()) + ": connection refused "
                     + "(check " + shopHint + " and the network)", 0);
         } catch (UnknownHostException e) {
-            throw new ShopifyApiException("No such shop host " + request.uri().getHost() + ": check " + shopHint, 0);
+            throw new PlatformApiException("No such Shopify shop host " + request.uri().getHost() + ": check " + shopHint, 0);
         } catch (IOException e) {
             Throwable cause = e.getCause() instanceof UnknownHostException ? e.getCause() : e;
             if (cause instanceof UnknownHostException) {
-                throw new ShopifyApiException("No such shop host " + request.uri().getHost() + ": check " + shopHint, 0);
+                throw new PlatformApiException("No such Shopify shop host " + request.uri().getHost() + ": check " + shopHint, 0);
             }
-            throw new ShopifyApiException("Cannot reach Shopify at " + origin(request.uri()) + ": "
+            throw new PlatformApiException("Cannot reach Shopify at " + origin(request.uri()) + ": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + " (check " + shopHint + ")", 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ShopifyApiException("Interrupted while calling Shopify", 0);
+            throw new PlatformApiException("Interrupted while calling Shopify", 0);
         }
     }
 
     /** The one line for a non-2xx answer of the Admin API. */
-    static ShopifyApiException failure(int status, String shop, String tokenHint, String shopHint) {
+    static PlatformApiException failure(int status, String shop, String tokenHint, String shopHint) {
         String message = switch (status) {
             case 401 -> "Shopify refused the token: check the Admin API access token (" + tokenHint + ")";
             case 402 -> "Shopify shop " + shop + " is frozen (HTTP 402, unpaid bill): the shop owner must pay it in the Shopify admin";
@@ -63,7 +65,7 @@ final class ShopifyHttp {
                     ? "Shopify answered HTTP " + status + ": try again later (https://www.shopifystatus.com)"
                     : "Shopify answered HTTP " + status + " to " + shop;
         };
-        return new ShopifyApiException(message, status);
+        return new PlatformApiException(message, status);
     }
 
     private static String origin(URI uri) {

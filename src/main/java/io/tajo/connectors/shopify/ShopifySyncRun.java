@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.function.Consumer;
 
 import io.tajo.connectors.store.SyncCheckpoint;
+import io.tajo.connectors.sync.PagedSyncRun;
 import io.tajo.connectors.sync.SyncRun;
 
 /**
@@ -11,32 +12,19 @@ import io.tajo.connectors.sync.SyncRun;
  * request asks for, which records were already sent (by (updated_at, id), never by timestamp alone), and
  * the progress a caller may watch.
  */
-public class ShopifySyncRun implements SyncRun {
+public class ShopifySyncRun extends PagedSyncRun {
 
     public static final String PROPERTY = "shopifySyncRun";
 
-    private final String resource;
-    private final boolean full;
     private final int pageSize;
-    private final long startedNanos = System.nanoTime();
     private final Consumer<ShopifySyncRun> listener;
 
     private boolean backfill;
     private String queryWatermark;
-    private String cursor;
     private Instant sentUpTo;
     private long sentUpToId;
-    private boolean morePages = true;
-    private volatile long records;
-    private volatile long pages;
     private volatile Long total;
-    private volatile SyncCheckpoint checkpoint;
     private long throttledMillis;
-
-    private int pendingRecords;
-    private boolean pendingMorePages;
-    private String pendingCursor;
-    private SyncCheckpoint pendingCheckpoint;
 
     private String bulkOperationId;
     private String bulkStatus;
@@ -46,17 +34,15 @@ public class ShopifySyncRun implements SyncRun {
     private long bulkLinesRead;
 
     ShopifySyncRun(String resource, boolean full, int pageSize, Consumer<ShopifySyncRun> listener) {
-        this.resource = resource;
-        this.full = full;
+        super(resource, full);
         this.pageSize = pageSize;
         this.listener = listener == null ? run -> { } : listener;
     }
 
     /** Resumes after a committed checkpoint: the same filter from the last record's time, after its cursor. */
     void resumeFrom(SyncCheckpoint from) {
-        this.checkpoint = from;
+        resumeAt(from, from.cursor());
         this.queryWatermark = from.watermark();
-        this.cursor = from.cursor();
         if (from.watermark() != null) {
             this.sentUpTo = Instant.parse(from.watermark());
             this.sentUpToId = from.lastId() == null ? 0 : Long.parseLong(from.lastId());
@@ -76,30 +62,13 @@ public class ShopifySyncRun implements SyncRun {
         return byTime < 0 || (byTime == 0 && id <= sentUpToId);
     }
 
-    void pageRead(int recordCount, boolean hasNextPage, String endCursor, SyncCheckpoint pageCheckpoint) {
-        pendingRecords = recordCount;
-        pendingMorePages = hasNextPage;
-        pendingCursor = endCursor;
-        pendingCheckpoint = pageCheckpoint;
-    }
-
-    /** The page read last is committed with its checkpoint: move past it. */
-    void pageCommitted() {
-        records += pendingRecords;
-        pages++;
-        morePages = pendingMorePages;
-        cursor = pendingCursor;
-        if (pendingCheckpoint != null) {
-            checkpoint = pendingCheckpoint;
-        }
-        pendingRecords = 0;
-        pendingCheckpoint = null;
+    @Override
+    protected void committed() {
         listener.accept(this);
     }
 
     void finished(SyncCheckpoint last) {
-        checkpoint = last;
-        morePages = false;
+        finishedAt(last);
         listener.accept(this);
     }
 
@@ -136,17 +105,10 @@ public class ShopifySyncRun implements SyncRun {
     }
 
     @Override public String connector() { return ShopifySync.CONNECTOR; }
-    @Override public String resource() { return resource; }
-    public boolean full() { return full; }
     public int pageSize() { return pageSize; }
     public boolean isBackfill() { return backfill; }
     public String queryWatermark() { return queryWatermark; }
-    public String cursor() { return cursor; }
-    public boolean hasMorePages() { return morePages; }
-    @Override public long records() { return records; }
-    public long pages() { return pages; }
     @Override public Long total() { return total; }
-    public SyncCheckpoint checkpoint() { return checkpoint; }
     public long throttledMillis() { return throttledMillis; }
     public String bulkOperationId() { return bulkOperationId; }
     public String bulkUrl() { return bulkUrl; }
@@ -163,14 +125,9 @@ public class ShopifySyncRun implements SyncRun {
         return bulkOperationId == null;
     }
 
-    @Override
-    public double elapsedSeconds() {
-        return (System.nanoTime() - startedNanos) / 1e9;
-    }
-
     /** One line: {@code shopify customers: 1200 records in 3.4 s (353/s), checkpoint 2026-01-02T10:00:00Z/7001}. */
     @Override
     public String summary() {
-        return "shopify " + resource + (full ? " (full)" : "") + ": " + progress() + ", " + SyncRun.where(checkpoint);
+        return "shopify " + resource() + (full() ? " (full)" : "") + ": " + progress() + ", " + SyncRun.where(checkpoint());
     }
 }

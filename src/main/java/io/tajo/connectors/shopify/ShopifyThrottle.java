@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tajo.connectors.PlatformApiException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -62,7 +63,7 @@ public class ShopifyThrottle {
             if ("THROTTLED".equals(error.path("extensions").path("code").asText())) {
                 throttled = true;
             } else {
-                throw new ShopifyApiException("Shopify GraphQL error: " + error.path("message").asText(error.toString()));
+                throw new PlatformApiException("Shopify GraphQL error: " + error.path("message").asText(error.toString()));
             }
         }
         exchange.setProperty(THROTTLED, throttled);

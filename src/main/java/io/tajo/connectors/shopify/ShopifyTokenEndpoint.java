@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tajo.connectors.PlatformApiException;
 import io.tajo.connectors.store.ConnectorCredentials;
 
 /**
@@ -72,12 +73,12 @@ public final class ShopifyTokenEndpoint {
                 .build(), shop, "the shop domain");
         JsonNode json = parse(response.body());
         if (response.statusCode() >= 500 || response.statusCode() == 429) {
-            throw new ShopifyApiException("Shopify could not " + what + " for " + shop + " (HTTP " + response.statusCode()
+            throw new PlatformApiException("Shopify could not " + what + " for " + shop + " (HTTP " + response.statusCode()
                     + "): it is tried again later (https://www.shopifystatus.com)", response.statusCode());
         }
         if (response.statusCode() != 200 || json == null || !json.hasNonNull("access_token")) {
             String reason = json == null ? "" : (json.path("error").asText("") + " " + json.path("error_description").asText("")).trim();
-            throw new ShopifyApiException("Shopify refused to " + what + " for " + shop + " (HTTP " + response.statusCode()
+            throw new PlatformApiException("Shopify refused to " + what + " for " + shop + " (HTTP " + response.statusCode()
                     + (reason.isEmpty() ? "" : ": " + oneLine(reason)) + "): check SHOPIFY_API_KEY and SHOPIFY_API_SECRET, "
                     + "or install the app again", response.statusCode());
         }

@@ -1,6 +1,5 @@
 package io.tajo.connectors.shopify;
 
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -21,6 +20,7 @@ import io.tajo.connectors.store.EmailConsents;
 import io.tajo.connectors.store.SourceContacts;
 import io.tajo.connectors.store.StateStore;
 import io.tajo.connectors.webhook.HmacSignature;
+import io.tajo.connectors.webhook.WebhookBody;
 import io.tajo.connectors.webhook.WebhookRejectedException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -96,7 +96,7 @@ public class ShopifyWebhooks {
 
     /** customers/delete: the customer's contact is deleted (hard) or taken off the customers list (soft). */
     public List<BrevoCommand> customerDeleted(Exchange exchange) {
-        JsonNode customer = json(exchange);
+        JsonNode customer = WebhookBody.json(exchange);
         String sourceId = "customers/" + customer.path("id").asText();
         Optional<String> email = SourceContacts.emailOf(store, SOURCE, sourceId);
         if (email.isEmpty()) {
@@ -120,7 +120,7 @@ public class ShopifyWebhooks {
 
     /** customers_email_marketing_consent/update: only "subscribed" lets Brevo send campaigns. */
     public List<BrevoCommand> emailConsent(Exchange exchange) {
-        JsonNode consent = json(exchange);
+        JsonNode consent = WebhookBody.json(exchange);
         String email = consent.path("email_address").asText("");
         if (email.isBlank()) {
             return List.of();
@@ -146,7 +146,7 @@ public class ShopifyWebhooks {
 
     /** customers_marketing_consent/update: SMS consent of a customer already sent to Brevo. */
     public List<BrevoCommand> smsConsent(Exchange exchange) {
-        JsonNode consent = json(exchange);
+        JsonNode consent = WebhookBody.json(exchange);
         String customerId = consent.path("id").asText();
         Optional<String> email = SourceContacts.emailOf(store, SOURCE, "customers/" + customerId);
         if (email.isEmpty()) {
@@ -165,7 +165,7 @@ public class ShopifyWebhooks {
 
     /** orders/*: the Brevo order, the order event, and the buyer's ORDER_COUNT, TOTAL_SPENT and LAST_ORDER_DATE. */
     public List<BrevoCommand> orderCommands(Exchange exchange) {
-        JsonNode order = json(exchange);
+        JsonNode order = WebhookBody.json(exchange);
         String topic = exchange.getMessage().getHeader("X-Shopify-Topic", String.class);
         String orderId = order.path("id").asText();
         String email = firstText(order.path("email"), order.path("contact_email"), order.at("/customer/email"));
@@ -239,7 +239,7 @@ public class ShopifyWebhooks {
 
     /** products/create|update|delete: the product in Brevo's catalogue; a deleted one is marked so. */
     public List<BrevoCommand> productCommands(Exchange exchange) {
-        JsonNode product = json(exchange);
+        JsonNode product = WebhookBody.json(exchange);
         String topic = exchange.getMessage().getHeader("X-Shopify-Topic", String.class);
         String id = product.path("id").asText();
         ObjectNode payload = JSON.createObjectNode().put("id", id);
@@ -268,27 +268,13 @@ public class ShopifyWebhooks {
 
     /** checkouts/create|update: remembered (newest version wins) for the abandoned-cart skill, even while it is disabled. */
     public void rememberCheckout(Exchange exchange) {
-        JsonNode checkout = json(exchange);
+        JsonNode checkout = WebhookBody.json(exchange);
         Checkouts.remember(store, SOURCE, checkout);
     }
 
     /** customers/create|update: the body parsed, for direct:map-contacts; 400 when it is not JSON. */
     public void record(Exchange exchange) {
-        exchange.getMessage().setBody(json(exchange));
-    }
-
-    /** The body parsed; an empty one, or one that is not JSON, is refused (400). */
-    private static JsonNode json(Exchange exchange) {
-        JsonNode json;
-        try {
-            json = JSON.readTree(exchange.getMessage().getBody(byte[].class));
-        } catch (IOException e) {
-            json = null;
-        }
-        if (json == null || json.isMissingNode()) {
-            throw new WebhookRejectedException(400, "body is not JSON");
-        }
-        return json;
+        exchange.getMessage().setBody(WebhookBody.json(exchange));
     }
 
     private static String triggeredAt(Exchange exchange) {

@@ -28,6 +28,7 @@ public class StateStore implements AutoCloseable {
     private String dataDir = "data";
     private int maxPoolSize = 10;
     private HikariDataSource dataSource;
+    private final GroupCommit groupCommit = new GroupCommit(this);
 
     public void setUrl(String url) { this.url = url == null ? "" : url.trim(); }
     public void setUser(String user) { this.user = user; }
@@ -167,6 +168,17 @@ public class StateStore implements AutoCloseable {
         } catch (SQLException e) {
             throw new StateStoreException(e);
         }
+    }
+
+    /**
+     * Like {@link #inTransaction}, for many small transactions arriving at once (a webhook delivery each): on the
+     * embedded store they are committed in groups ({@link GroupCommit}), since each H2 commit writes to the file
+     * and one commit per delivery is what bounded webhook ingest; on PostgreSQL, whose commits of concurrent
+     * connections already share their WAL flush, each runs in its own transaction on the pool. The work must not
+     * call the store itself.
+     */
+    public <T> T inGroupCommit(SqlWork<T> work) {
+        return isEmbedded() ? groupCommit.inTransaction(work) : inTransaction(work);
     }
 
     /** True when a connection can be had and answers: what the health check reports. */

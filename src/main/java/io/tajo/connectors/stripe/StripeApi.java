@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tajo.connectors.Backoff;
+import io.tajo.connectors.PlatformApiException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -102,7 +103,7 @@ public class StripeApi {
     /** Waits for the request's turn in the pace, then shapes the exchange as the GET camel-http makes. */
     public void prepare(Exchange exchange) throws InterruptedException {
         if (apiKey.isEmpty()) {
-            throw new StripeApiException("Stripe sync needs STRIPE_API_KEY (a secret or restricted key with read access)");
+            throw new PlatformApiException("Stripe sync needs STRIPE_API_KEY (a secret or restricted key with read access)");
         }
         awaitTurn();
         Message message = exchange.getMessage();
@@ -151,17 +152,17 @@ public class StripeApi {
         }
         String error = stripeError(message.getBody(String.class));
         if (status == 401) {
-            throw new StripeApiException("Stripe refused STRIPE_API_KEY (401): set a valid secret or restricted key");
+            throw new PlatformApiException("Stripe refused STRIPE_API_KEY (401): set a valid secret or restricted key");
         }
         if (status == 403) {
-            throw new StripeApiException("Stripe refused GET " + path + " (403): give STRIPE_API_KEY read access to it");
+            throw new PlatformApiException("Stripe refused GET " + path + " (403): give STRIPE_API_KEY read access to it");
         }
         int attempt = exchange.getProperty(ATTEMPT, 0, Integer.class);
         if (status != 429 && status < 500) {
-            throw new StripeApiException("Stripe answered GET " + path + " with " + status + ": " + error, status);
+            throw new PlatformApiException("Stripe answered GET " + path + " with " + status + ": " + error, status);
         }
         if (attempt + 1 >= maxAttempts) {
-            throw new StripeApiException("Stripe answered GET " + path + " with " + status + " " + (attempt + 1)
+            throw new PlatformApiException("Stripe answered GET " + path + " with " + status + " " + (attempt + 1)
                     + " times: " + error + "; the next sync resumes after the last committed page", status);
         }
         long waitMillis = waitMillis(status, message.getHeader("Retry-After", String.class), attempt);

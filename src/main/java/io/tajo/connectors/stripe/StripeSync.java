@@ -11,6 +11,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.tajo.connectors.PlatformApiException;
 import io.tajo.connectors.brevo.BrevoOutbox;
 import io.tajo.connectors.mapping.ContactMapper;
 import io.tajo.connectors.store.StateStore;
@@ -226,7 +227,7 @@ public class StripeSync {
 
     private static ArrayNode list(JsonNode page, String what) {
         if (page == null || !page.path("data").isArray()) {
-            throw new StripeApiException("Stripe answered the " + what + " list without a data array");
+            throw new PlatformApiException("Stripe answered the " + what + " list without a data array");
         }
         return (ArrayNode) page.get("data");
     }

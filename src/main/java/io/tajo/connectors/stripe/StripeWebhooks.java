@@ -1,6 +1,5 @@
 package io.tajo.connectors.stripe;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -19,6 +18,7 @@ import io.tajo.connectors.mapping.ContactMapper;
 import io.tajo.connectors.store.SourceContacts;
 import io.tajo.connectors.store.StateStore;
 import io.tajo.connectors.webhook.HmacSignature;
+import io.tajo.connectors.webhook.WebhookBody;
 import io.tajo.connectors.webhook.WebhookRejectedException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -117,7 +117,7 @@ public class StripeWebhooks {
      * idempotency key ({@code stripe:<event id>}, the same whichever way the event came) and the event type.
      */
     public void identify(Exchange exchange) {
-        JsonNode event = json(exchange);
+        JsonNode event = WebhookBody.json(exchange);
         String id = event.path("id").asText("");
         if (id.isBlank() || !event.path("data").path("object").isObject()) {
             throw new WebhookRejectedException(400, "not a Stripe event");
@@ -131,7 +131,7 @@ public class StripeWebhooks {
      * time as the version (a Stripe customer has no updated_at).
      */
     public JsonNode customer(Exchange exchange) {
-        JsonNode event = json(exchange);
+        JsonNode event = WebhookBody.json(exchange);
         long created = event.path("created").asLong() * 1000;
         // seconds only: an update in the same second as the creation must still win over it
         exchange.setProperty(ContactMapper.SOURCE_VERSION,
@@ -141,7 +141,7 @@ public class StripeWebhooks {
 
     /** customer.deleted: the contact is deleted (hard) in Brevo, found by the email the customer was last sent with. */
     public List<BrevoCommand> customerDeleted(Exchange exchange) {
-        JsonNode event = json(exchange);
+        JsonNode event = WebhookBody.json(exchange);
         JsonNode customer = event.at("/data/object");
         String sourceId = "customers/" + customer.path("id").asText();
         Optional<String> email = Optional.ofNullable(firstText(customer.path("email")))
@@ -163,7 +163,7 @@ public class StripeWebhooks {
      * net of refunds.
      */
     public List<BrevoCommand> paymentCommands(Exchange exchange) {
-        JsonNode event = json(exchange);
+        JsonNode event = WebhookBody.json(exchange);
         String type = event.path("type").asText();
         JsonNode object = event.at("/data/object");
         Optional<String> email = payerEmail(object);
@@ -277,7 +277,7 @@ public class StripeWebhooks {
 
     /** customer.subscription.created|updated|deleted: SUBSCRIPTION_STATUS and PLAN on the customer's contact. */
     public List<BrevoCommand> subscriptionCommands(Exchange exchange) {
-        JsonNode event = json(exchange);
+        JsonNode event = WebhookBody.json(exchange);
         JsonNode subscription = event.at("/data/object");
         Optional<String> email = customerEmail(subscription);
         if (email.isEmpty()) {
@@ -316,14 +316,6 @@ public class StripeWebhooks {
             return Optional.empty();
         }
         return SourceContacts.emailOf(store, SOURCE, "customers/" + customer.asText());
-    }
-
-    private static JsonNode json(Exchange exchange) {
-        try {
-            return JSON.readTree(exchange.getMessage().getBody(byte[].class));
-        } catch (IOException e) {
-            throw new WebhookRejectedException(400, "body is not JSON");
-        }
     }
 
     private static String firstText(JsonNode... candidates) {

@@ -1,15 +1,12 @@
 package io.tajo.connectors.webhook;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +21,6 @@ public class SignedWebhook {
 
     /** Exchange property set on an unsigned test ping: nothing in it is read, it is answered 200. */
     public static final String PING = "tajoWebhookPing";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final Logger LOG = LoggerFactory.getLogger(SignedWebhook.class);
 
@@ -121,16 +117,7 @@ public class SignedWebhook {
 
     /** The verified body parsed, for direct:map-contacts; a signed body that is not JSON is refused (400). */
     public void record(Exchange exchange) {
-        JsonNode record;
-        try {
-            record = JSON.readTree(exchange.getMessage().getBody(byte[].class));
-        } catch (IOException e) {
-            record = null;
-        }
-        if (record == null || record.isMissingNode()) {
-            throw new WebhookRejectedException(400, "body is not JSON");
-        }
-        exchange.getMessage().setBody(record);
+        exchange.getMessage().setBody(WebhookBody.json(exchange));
     }
 
     /** A replayed delivery is refused once its timestamp (epoch seconds, or milliseconds) is older than the tolerance. */

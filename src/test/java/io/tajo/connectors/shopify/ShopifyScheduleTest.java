@@ -11,9 +11,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import io.tajo.connectors.testing.BrevoStub;
 import io.tajo.connectors.testing.RunningService;
 import io.tajo.connectors.testing.ShopifySyncStub;
@@ -21,7 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-/** The quartz schedule pulls in batch and hybrid mode only, and only once Shopify is connected. */
+/**
+ * The quartz schedule (routes/sync-schedule.camel.yaml) pulls in batch and hybrid mode only, and only once Shopify is
+ * connected; a run the platform stops is one WARN line, and the next fire time pulls again.
+ */
 class ShopifyScheduleTest {
 
     private static final String EVERY_SECOND = "0/1+*+*+*+*+?";
@@ -41,6 +46,32 @@ class ShopifyScheduleTest {
                 assertThat(shopify.graphqlRequests().get(0).path("query").asText()).contains(" products(first: $first");
             }
         }
+    }
+
+    @Test
+    void aRunThePlatformStopsIsOneWarningAndTheScheduleGoesOn() throws Exception {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        root.addAppender(logged);
+        try (ShopifySyncStub shopify = new ShopifySyncStub()) {
+            shopify.server().stubFor(pageRequest("products", null).willReturn(WireMock.aResponse().withStatus(503)));
+            Map<String, String> env = shopify.connect(RunningService.environment(dataDir, null));
+            env.put("TAJO_SHOPIFY_MODE", "batch");
+            env.put("SHOPIFY_SYNC_PRODUCTS_CRON", EVERY_SECOND);
+            try (RunningService service = RunningService.start(env)) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> shopify.graphqlRequests().size() >= 2);
+            }
+        } finally {
+            root.detachAppender(logged);
+        }
+        List<ILoggingEvent> stopped = logged.list.stream().filter(e -> e.getFormattedMessage().contains("sync stopped")).toList();
+        assertThat(stopped).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.getLevel()).isEqualTo(Level.WARN);
+            assertThat(e.getFormattedMessage()).startsWith("shopify products sync stopped: ").contains("503")
+                    .endsWith("; the next run resumes after the last committed page");
+            assertThat(e.getThrowableProxy()).as("no stack trace").isNull();
+        });
     }
 
     @Test

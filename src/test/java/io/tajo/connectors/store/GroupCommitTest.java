@@ -1,0 +1,120 @@
+package io.tajo.connectors.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Transactions of concurrent callers committed together on the embedded store, each one's failure its own. */
+class GroupCommitTest {
+
+    private static final Duration RETENTION = Duration.ofDays(1);
+
+    @TempDir
+    Path dataDir;
+    StateStore store = new StateStore();
+    ExecutorService callers = Executors.newFixedThreadPool(16);
+
+    @BeforeEach
+    void open() {
+        store.setDataDir(dataDir.toString());
+        store.start();
+    }
+
+    @AfterEach
+    void close() throws InterruptedException {
+        callers.shutdownNow();
+        callers.awaitTermination(10, TimeUnit.SECONDS);
+        store.close();
+    }
+
+    private boolean accept(String key) {
+        return store.inGroupCommit(connection -> IdempotencyKeys.accept(connection, key, System.currentTimeMillis(), RETENTION));
+    }
+
+    private long keys(String like) {
+        return store.inTransaction(connection -> Sql.count(connection, "SELECT COUNT(*) FROM idempotency_key WHERE idem_key LIKE ?", like));
+    }
+
+    @Test
+    void everyCallerOfManyAtOnceHasItsWorkCommittedAndItsOwnAnswer() throws Exception {
+        List<Future<Boolean>> answers = new ArrayList<>();
+        for (int n = 0; n < 1_600; n++) {
+            String key = "key-" + (n % 800);   // each key twice: one caller finds it new, the other does not
+            answers.add(callers.submit(() -> accept(key)));
+        }
+        int accepted = 0;
+        for (Future<Boolean> answer : answers) {
+            accepted += answer.get() ? 1 : 0;
+        }
+        assertThat(accepted).isEqualTo(800);
+        assertThat(keys("key-%")).isEqualTo(800);
+    }
+
+    @Test
+    void workThatFailsIsRolledBackAloneAndTheOthersOfItsGroupAreCommitted() throws Exception {
+        // the first caller holds the commit while the next two queue up behind it: they are then committed as one group
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<Boolean> first = callers.submit(() -> store.inGroupCommit(connection -> {
+            started.countDown();
+            boolean accepted = IdempotencyKeys.accept(connection, "first", 0, RETENTION);
+            awaitQuietly(release);
+            return accepted;
+        }));
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        List<Thread> queued = new CopyOnWriteArrayList<>();
+        Future<Object> failing = callers.submit(() -> {
+            queued.add(Thread.currentThread());
+            return store.inGroupCommit(connection -> {
+                IdempotencyKeys.accept(connection, "failing", 0, RETENTION);
+                throw new IllegalStateException("this caller's work fails after writing");
+            });
+        });
+        Future<Boolean> neighbour = callers.submit(() -> {
+            queued.add(Thread.currentThread());
+            return accept("neighbour");
+        });
+        Awaitility.await().until(() -> queued.size() == 2
+                && queued.stream().allMatch(thread -> thread.getState() == Thread.State.WAITING));
+        release.countDown();
+
+        assertThat(first.get()).isTrue();
+        assertThat(neighbour.get()).isTrue();
+        assertThatThrownBy(failing::get).hasCauseInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("this caller's work fails after writing");
+        assertThat(keys("first")).isEqualTo(1);
+        assertThat(keys("neighbour")).isEqualTo(1);
+        assertThat(keys("failing")).isZero();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void withTheStoreClosedACallerIsToldTheStoreIsUnavailable() {
+        store.close();
+        assertThatThrownBy(() -> accept("late")).isInstanceOf(StateStoreException.class)
+                .hasMessageContaining("State store unavailable");
+    }
+}
