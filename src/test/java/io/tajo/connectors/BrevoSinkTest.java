@@ -19,6 +19,8 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.tajo.connectors.brevo.EnqueueResult;
 import io.tajo.connectors.cli.TajoCli;
 import io.tajo.connectors.store.DeadLetters;
+import io.tajo.connectors.store.SourceContacts;
+import io.tajo.connectors.store.SourceVersions;
 import io.tajo.connectors.testing.BrevoStub;
 import io.tajo.connectors.testing.RunningService;
 import org.junit.jupiter.api.AfterEach;
@@ -161,5 +163,44 @@ class BrevoSinkTest {
         Thread.sleep(1500);  // past the old row's retry time
         assertThat(brevo.requests("POST", "/v3/contacts")).singleElement()
                 .satisfies(r -> assertThat(BrevoStub.body(r).at("/attributes/FIRSTNAME").asText()).isEqualTo("New"));
+    }
+
+    @Test
+    void aListOfCommandsKeepsOnlyTheNewestVersionOfEachRecord() throws Exception {
+        sendsOnlyTheNewestVersionOfEachRecordOfAList(service, brevo);
+    }
+
+    /**
+     * One enqueue (a sync page) holding several versions of the same records, some of them behind what the store
+     * already has: judged one record after another as if sent one by one; the dispatcher then drops what a later
+     * command of the list superseded. Also run on PostgreSQL (PostgresStoreTest).
+     */
+    public static void sendsOnlyTheNewestVersionOfEachRecordOfAList(RunningService service, BrevoStub brevo) throws Exception {
+        service.send(versioned(upsertContact("c@example.com", Map.of("FIRSTNAME", "C5")), "customers/c", "2026-01-05T00:00:00Z"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> service.outbox().pending() == 0);
+
+        EnqueueResult page = (EnqueueResult) service.send(List.of(
+                versioned(upsertContact("a@example.com", Map.of("FIRSTNAME", "A2")), "customers/a", "2026-01-02T00:00:00Z"),
+                versioned(upsertContact("a@example.com", Map.of("FIRSTNAME", "A1")), "customers/a", "2026-01-01T00:00:00Z"),
+                versioned(upsertContact("b-old@example.com", Map.of("FIRSTNAME", "B1")), "customers/b", "2026-01-01T00:00:00Z"),
+                versioned(upsertContact("b-new@example.com", Map.of("FIRSTNAME", "B3")), "customers/b", "2026-01-03T00:00:00Z"),
+                versioned(upsertContact("c@example.com", Map.of("FIRSTNAME", "C4")), "customers/c", "2026-01-04T00:00:00Z"),
+                versioned(upsertContact("c@example.com", Map.of("FIRSTNAME", "C5 again")), "customers/c", "2026-01-05T00:00:00Z"),
+                versioned(upsertContact("d@example.com", Map.of("FIRSTNAME", "D1")), "customers/d", "2026-01-01T00:00:00Z")));
+        assertThat(page.stale()).as("A1 after A2, C4 and C5 again after C5").isEqualTo(3);
+        assertThat(page.commands()).as("A2, B1 then B3, D1").isEqualTo(4);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> service.outbox().pending() == 0);
+        assertThat(brevo.requests("POST", "/v3/contacts")).map(r -> BrevoStub.body(r).at("/attributes/FIRSTNAME").asText())
+                .as("B1 was superseded by B3 before it was sent").containsExactlyInAnyOrder("C5", "A2", "B3", "D1");
+        Map<String, Long> versions = service.store().inTransaction(c -> SourceVersions.newest(c, List.of(
+                new String[] {"test", "customers/a"}, new String[] {"test", "customers/b"}, new String[] {"test", "customers/c"},
+                new String[] {"test", "customers/d"})));
+        assertThat(versions).containsExactlyInAnyOrderEntriesOf(Map.of(
+                SourceVersions.key("test", "customers/a"), java.time.Instant.parse("2026-01-02T00:00:00Z").toEpochMilli(),
+                SourceVersions.key("test", "customers/b"), java.time.Instant.parse("2026-01-03T00:00:00Z").toEpochMilli(),
+                SourceVersions.key("test", "customers/c"), java.time.Instant.parse("2026-01-05T00:00:00Z").toEpochMilli(),
+                SourceVersions.key("test", "customers/d"), java.time.Instant.parse("2026-01-01T00:00:00Z").toEpochMilli()));
+        assertThat(SourceContacts.emailOf(service.store(), "test", "customers/b")).as("the last accepted email of B").hasValue("b-new@example.com");
     }
 }

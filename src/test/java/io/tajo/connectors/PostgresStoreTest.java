@@ -89,4 +89,20 @@ class PostgresStoreTest {
             brevo.assertAllRequestsValid();
         }
     }
+
+    @Test
+    void aListOfCommandsKeepsOnlyTheNewestVersionOfEachRecordOnPostgres() throws Exception {
+        try (BrevoStub brevo = new BrevoStub()) {
+            Map<String, String> env = RunningService.environment(dataDir, brevo);
+            try (var connection = postgres.getPostgresDatabase().getConnection(); var statement = connection.createStatement()) {
+                statement.execute("CREATE DATABASE versions_in_a_list");
+            }
+            env.put("TAJO_STATE_URL", postgres.getJdbcUrl("postgres", "versions_in_a_list"));
+            env.put("TAJO_STATE_USER", "postgres");
+            try (RunningService service = RunningService.start(env)) {
+                BrevoSinkTest.sendsOnlyTheNewestVersionOfEachRecordOfAList(service, brevo);
+            }
+            brevo.assertAllRequestsValid();
+        }
+    }
 }

@@ -4,14 +4,17 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -67,6 +70,7 @@ public class BrevoOutbox implements CamelContextAware {
     private StateStore store;
     private Duration idempotencyRetention = Duration.ofDays(7);
     private Duration lease = Duration.ofMinutes(2);
+    private int claimCommands = 10_000;
     private Duration doneRetention = Duration.ofDays(7);
     private CamelContext camelContext;
     // records nothing until the context has started: camel-micrometer binds its registry after the beans are built
@@ -80,6 +84,8 @@ public class BrevoOutbox implements CamelContextAware {
     public void setStore(StateStore store) { this.store = store; }
     public void setIdempotencyRetention(String retention) { this.idempotencyRetention = Duration.parse(retention); }
     public void setLease(String lease) { this.lease = Duration.parse(lease); }
+    /** The most commands one dispatch round claims (a row holds up to a batch call's worth), bounding its memory. */
+    public void setClaimCommands(int claimCommands) { this.claimCommands = claimCommands; }
     public void setDoneRetention(String retention) { this.doneRetention = Duration.parse(retention); }
 
     public StateStore store() { return store; }
@@ -190,33 +196,56 @@ public class BrevoOutbox implements CamelContextAware {
                         "mapping_failed", record.reason(), null, 0, now);
                 deadLettered.add(new String[] {record.source(), "mapping_failed"});
             }
-            int stale = 0;
             int invalid = 0;
-            Map<String, List<BrevoCommand>> groups = new LinkedHashMap<>();
+            List<BrevoCommand> valid = new ArrayList<>(commands.size());
             for (BrevoCommand command : commands) {
                 try {
                     command.validate();
+                    valid.add(command);
                 } catch (InvalidCommandException e) {
                     DeadLetters.add(connection, DeadLetters.KIND_COMMAND, command.op(), command.source(), command.sourceId(),
                             writeJson(command), "invalid_command", e.getMessage(), null, 0, now);
                     deadLettered.add(new String[] {command.source(), "invalid_command"});
                     invalid++;
-                    continue;
                 }
-                Long version = command.versionMillis();
-                if (version != null && command.sourceId() != null
-                        && !SourceVersions.advance(connection, command.source(), command.sourceId(), version)) {
+            }
+            // out-of-order protection, for the whole list at once: a command older than its record's stored version is dropped
+            List<Integer> versioned = new ArrayList<>();
+            List<SourceVersions.Version> versions = new ArrayList<>();
+            for (int i = 0; i < valid.size(); i++) {
+                BrevoCommand command = valid.get(i);
+                Long version = command.sourceId() == null ? null : command.versionMillis();
+                if (version != null) {
+                    versioned.add(i);
+                    versions.add(new SourceVersions.Version(command.source(), command.sourceId(), version));
+                }
+            }
+            boolean[] advanced = SourceVersions.advanceAll(connection, versions);
+            boolean[] current = new boolean[valid.size()];
+            Arrays.fill(current, true);
+            int stale = 0;
+            for (int j = 0; j < versioned.size(); j++) {
+                if (!advanced[j]) {
+                    current[versioned.get(j)] = false;
                     stale++;
+                }
+            }
+            List<SourceContacts.Contact> contacts = new ArrayList<>();
+            Map<String, List<BrevoCommand>> groups = new LinkedHashMap<>();
+            for (int i = 0; i < valid.size(); i++) {
+                if (!current[i]) {
                     continue;
                 }
+                BrevoCommand command = valid.get(i);
                 if (command.brevoOp() == BrevoOp.UPSERT_CONTACT && command.sourceId() != null) {
-                    SourceContacts.remember(connection, command.source(), command.sourceId(), command.identifier(), now);
+                    contacts.add(new SourceContacts.Contact(command.source(), command.sourceId(), command.identifier()));
                 }
                 String batchKey = command.batchKey();
                 String group = command.op() + "|" + (batchKey == null ? "solo:" + groups.size() : batchKey);
                 groups.computeIfAbsent(group, g -> new ArrayList<>()).add(command);
                 accepted.add(command);
             }
+            SourceContacts.rememberAll(connection, contacts, now);
             int rows = 0;
             for (List<BrevoCommand> group : groups.values()) {
                 int perRow = group.get(0).brevoOp().maxPerRequest();
@@ -258,9 +287,10 @@ public class BrevoOutbox implements CamelContextAware {
 
     private static void insertRow(Connection connection, List<BrevoCommand> commands, long now) throws SQLException {
         BrevoCommand first = commands.get(0);
-        Sql.update(connection, "INSERT INTO outbox (op, bucket, batch_key, commands, command_count, source, status, "
-                + "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)", first.op(),
-                first.brevoOp().bucket().name(), first.batchKey(), writeJson(commands), commands.size(), first.source(), now, now);
+        long id = Sql.insert(connection, "INSERT INTO outbox (op, bucket, batch_key, command_count, source, status, "
+                + "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)", "id", first.op(),
+                first.brevoOp().bucket().name(), first.batchKey(), commands.size(), first.source(), now, now);
+        Sql.update(connection, "INSERT INTO outbox_commands (outbox_id, commands) VALUES (?, ?)", id, writeJson(commands));
     }
 
     static List<BrevoCommand> commandsOf(Object body) {
@@ -281,22 +311,36 @@ public class BrevoOutbox implements CamelContextAware {
         }
     }
 
-    /** Leases up to {@code limit} due rows to this node, oldest first; rows of a dead node come back when their lease ends. */
+    /**
+     * Leases up to {@code limit} due rows, holding at most {@link #setClaimCommands} commands (at least one row), to this
+     * node, oldest first; rows of a dead node come back when their lease ends.
+     */
     public List<OutboxRow> claimDue(int limit) {
         long now = System.currentTimeMillis();
         String owner = nodeId + "#" + claims.incrementAndGet();
         return store.inTransaction(connection -> {
             // pick the due rows first, then lease exactly those: one pass over the pending rows in id order
-            List<Long> ids = Sql.list(connection, "SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? "
-                    + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
-                    rs -> rs.getLong(1), now, now, limit);
+            List<long[]> due = Sql.list(connection, "SELECT id, command_count FROM outbox WHERE status = 'pending' "
+                    + "AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
+                    rs -> new long[] {rs.getLong(1), rs.getLong(2)}, now, now, limit);
+            // at most claimCommands commands (at least one row): the round's rows are all in memory until it ends
+            List<Long> ids = new ArrayList<>();
+            long claimed = 0;
+            for (long[] row : due) {
+                if (!ids.isEmpty() && claimed + row[1] > claimCommands) {
+                    break;
+                }
+                ids.add(row[0]);
+                claimed += row[1];
+            }
             for (long id : ids) {
                 Sql.update(connection, "UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ?", owner,
                         now + lease.toMillis(), id);
             }
             current = new Claim(owner, ids, now + lease.toMillis());
             return ids.isEmpty() ? List.<OutboxRow>of() : Sql.list(connection,
-                    "SELECT id, op, batch_key, commands, attempts, solo FROM outbox WHERE lease_owner = ? ORDER BY id",
+                    "SELECT o.id, o.op, o.batch_key, c.commands, o.attempts, o.solo FROM outbox o "
+                            + "JOIN outbox_commands c ON c.outbox_id = o.id WHERE o.lease_owner = ? ORDER BY o.id",
                     rs -> new OutboxRow(rs.getLong(1), BrevoOp.of(rs.getString(2)).orElseThrow(), rs.getString(3),
                             readCommands(rs.getString(4)), rs.getInt(5), rs.getBoolean(6)), owner);
         });
@@ -347,22 +391,28 @@ public class BrevoOutbox implements CamelContextAware {
 
     /** Drops commands whose source record already has a newer version accepted; returns what is still to send. */
     public List<OutboxRow> withoutSuperseded(List<OutboxRow> rows) {
-        List<String[]> records = new ArrayList<>();
-        rows.forEach(row -> row.commands().stream()
-                .filter(c -> c.sourceId() != null && c.versionMillis() != null)
-                .forEach(c -> records.add(new String[] {c.source(), c.sourceId()})));
-        if (records.isEmpty()) {
+        // each command's version parsed once (an ISO date-time: not free for thousands of commands a round)
+        Map<BrevoCommand, Long> versions = new IdentityHashMap<>();
+        rows.forEach(row -> row.commands().stream().filter(c -> c.sourceId() != null).forEach(c -> {
+            Long version = c.versionMillis();
+            if (version != null) {
+                versions.put(c, version);
+            }
+        }));
+        if (versions.isEmpty()) {
             return rows;
         }
-        Map<String, Long> newest = store.inTransaction(connection -> SourceVersions.newest(connection, records));
+        Map<String, Long> newest = store.inTransaction(connection -> SourceVersions.newest(connection,
+                versions.keySet().stream().map(c -> new String[] {c.source(), c.sourceId()}).toList()));
+        Predicate<BrevoCommand> isCurrent = c -> {
+            Long version = versions.get(c);
+            Long stored = version == null ? null : newest.get(SourceVersions.key(c.source(), c.sourceId()));
+            return stored == null || version >= stored;
+        };
         List<OutboxRow> current = new ArrayList<>();
         List<Long> superseded = new ArrayList<>();
         for (OutboxRow row : rows) {
-            List<BrevoCommand> kept = row.commands().stream().filter(c -> {
-                Long version = c.versionMillis();
-                Long stored = c.sourceId() == null ? null : newest.get(SourceVersions.key(c.source(), c.sourceId()));
-                return version == null || stored == null || version >= stored;
-            }).toList();
+            List<BrevoCommand> kept = row.commands().stream().filter(isCurrent).toList();
             if (kept.isEmpty()) {
                 superseded.add(row.id());
             } else {

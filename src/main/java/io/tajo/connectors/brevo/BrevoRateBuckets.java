@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Brevo's rate limits, one bucket per group Brevo publishes, shared by every connector using this API key.
- * Calls in a bucket are spaced evenly (never a burst over the limit), and a bucket pauses until Brevo's
- * {@code x-sib-ratelimit-reset} when Brevo says it is exhausted or answers 429.
+ * Calls in a bucket are spaced evenly at the published rate (never a burst over the limit), and a bucket pauses until
+ * Brevo's {@code x-sib-ratelimit-reset} when Brevo says its window is spent ({@code x-sib-ratelimit-remaining: 0})
+ * or answers 429.
  */
 public class BrevoRateBuckets {
 
@@ -58,23 +59,32 @@ public class BrevoRateBuckets {
     }
 
     /**
-     * Reads Brevo's rate-limit headers off an answer: on 429, or when none remain, the bucket waits for the
-     * reset. Returns the pause imposed, in milliseconds (0 when none).
+     * Reads Brevo's rate-limit headers off an answer. Brevo counts calls per fixed window: {@code remaining} is
+     * what is left of the current window after this call, {@code reset} the seconds until its counter resets. So
+     * {@code remaining: 0} means this call was the window's last one and the next waits for the reset; a 429 means
+     * the call was refused and waits for the reset too. The pause starts when the answer is read, later than Brevo
+     * measured it, so it never ends before Brevo's window does. The next call goes at the later of the reset and
+     * its evenly spaced slot: neither is added to the other. Returns the pause imposed, in milliseconds (0 when none).
      */
     public long observe(RateBucket bucket, int status, Object remaining, Object reset) {
-        boolean exhausted = status == 429 || "0".equals(String.valueOf(remaining).trim());
-        if (!exhausted) {
+        boolean refused = status == 429;
+        if (!refused && !"0".equals(String.valueOf(remaining).trim())) {
             return 0;
         }
         long pauseMillis = resetMillis(reset);
         buckets.get(bucket).pauseFor(pauseMillis, System.nanoTime());
-        LOG.info("Brevo rate limit reached for {}: pausing {} ms", bucket.name().toLowerCase(Locale.ROOT), pauseMillis);
+        if (refused) {
+            LOG.info("Brevo answered 429 for {}: pausing {} ms", bucket.name().toLowerCase(Locale.ROOT), pauseMillis);
+        } else {
+            LOG.debug("Brevo's {} window is spent: next call in {} ms", bucket.name().toLowerCase(Locale.ROOT), pauseMillis);
+        }
         return pauseMillis;
     }
 
     /**
-     * Brevo sends the reset as seconds to wait; read it defensively: a missing or unreadable value waits one
-     * second, an epoch timestamp is turned into a wait, and nothing waits longer than {@code maxReset}.
+     * Brevo sends the reset as seconds to wait (fractions allowed); read it defensively: a missing or unreadable value
+     * waits one second (Brevo's shortest window), an epoch timestamp is turned into a wait, a negative one waits
+     * nothing, and nothing waits longer than {@code maxReset}.
      */
     long resetMillis(Object reset) {
         double seconds;
@@ -83,11 +93,19 @@ public class BrevoRateBuckets {
         } catch (NumberFormatException e) {
             seconds = 1;
         }
+        if (Double.isNaN(seconds) || Double.isInfinite(seconds)) {
+            seconds = 1;
+        }
         if (seconds > 1_000_000_000d) {
             seconds = seconds - System.currentTimeMillis() / 1000d;
         }
         long millis = (long) Math.ceil(seconds * 1000);
-        return Math.max(100, Math.min(millis, maxReset.toMillis()));
+        return Math.max(0, Math.min(millis, maxReset.toMillis()));
+    }
+
+    /** How long a call of this bucket made now would wait for its slot (nothing is reserved). */
+    long delayMillis(RateBucket bucket) {
+        return buckets.get(bucket).delay(System.nanoTime()) / 1_000_000;
     }
 
     /** Evenly spaced slots: a call takes the next free slot, at least one interval after the previous. */
@@ -108,6 +126,10 @@ public class BrevoRateBuckets {
 
         synchronized void startedAt(long now) {
             nextFree = Math.max(nextFree, now + intervalNanos);
+        }
+
+        synchronized long delay(long now) {
+            return Math.max(0, nextFree - now);
         }
 
         synchronized void pauseFor(long millis, long now) {

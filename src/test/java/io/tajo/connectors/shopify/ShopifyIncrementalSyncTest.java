@@ -30,12 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
  * Incremental customer sync through direct:shopify-sync (the route the schedule and the CLI run): three pages,
  * Shopify's cost bucket low after page 1 and a THROTTLED answer on page 2, page 3 failing until a restart.
  */
-class ShopifyIncrementalSyncTest {
+public class ShopifyIncrementalSyncTest {
 
     @TempDir
     Path dataDir;
 
-    static ShopifySyncRun sync(RunningService service, String resource) {
+    /** Runs a sync of {@code resource} through direct:shopify-sync, from its stored checkpoint. */
+    public static ShopifySyncRun sync(RunningService service, String resource) {
         Exchange exchange = new DefaultExchange(service.context());
         exchange.setProperty(SyncRun.RESOURCE, resource);
         Exchange done = service.context().createProducerTemplate().send("direct:shopify-sync", exchange);

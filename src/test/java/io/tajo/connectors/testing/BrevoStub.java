@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.HttpHeader;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 /**
@@ -106,6 +107,14 @@ public final class BrevoStub implements AutoCloseable {
                 .map(event -> event.getRequest())
                 .sorted(Comparator.comparing(LoggedRequest::getLoggedDate))
                 .collect(Collectors.toList());
+    }
+
+    /** Requests received with the stub's answers, oldest first (in arrival order within the same millisecond). */
+    public List<ServeEvent> served() {
+        List<ServeEvent> events = new java.util.ArrayList<>(server.getAllServeEvents());
+        java.util.Collections.reverse(events);
+        events.sort(Comparator.comparing(event -> event.getRequest().getLoggedDate()));
+        return events;
     }
 
     public List<LoggedRequest> requests(String method, String path) {

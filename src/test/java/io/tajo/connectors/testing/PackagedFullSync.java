@@ -56,10 +56,16 @@ public final class PackagedFullSync {
         env.put("BREVO_RATE_CONTACTS", "1000/s");
         Path gcLog = dataDir.resolve("gc.log");
         Path output = dataDir.resolve("tajo.out");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-Xlog:gc:file=" + gcLog, "-jar", System.getProperty("tajo.jar", "target/tajo.jar"),
-                "connectors", "sync", "shopify", "--full", "--resource", "customers")
-                .redirectErrorStream(true).redirectOutput(output.toFile());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap, "-Xlog:gc:file=" + gcLog));
+        // e.g. -Dbench.jvm-options=-XX:StartFlightRecording=filename=/tmp/sync.jfr to profile the run
+        String jvmOptions = System.getProperty("bench.jvm-options", "").strip();
+        if (!jvmOptions.isEmpty()) {
+            command.addAll(List.of(jvmOptions.split("\\s+")));
+        }
+        command.addAll(List.of("-jar", System.getProperty("tajo.jar", "target/tajo.jar"),
+                "connectors", "sync", "shopify", "--full", "--resource", "customers"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
         builder.environment().putAll(env);
         long start = System.nanoTime();
         Process process = builder.start();

@@ -88,12 +88,18 @@ public final class ShopifySyncStub implements AutoCloseable {
 
     /** A page answer: the nodes, pageInfo, and the cost extension Shopify sends with every answer. */
     public static String page(String resource, List<? extends JsonNode> nodes, String endCursor, double available) {
+        return page(resource, nodes, endCursor, available, 110);
+    }
+
+    /** A page answer whose query Shopify costed at {@code requestedCost} points. */
+    public static String page(String resource, List<? extends JsonNode> nodes, String endCursor, double available,
+                              double requestedCost) {
         ObjectNode answer = JSON.createObjectNode();
         ObjectNode connection = answer.putObject("data").putObject(resource);
         ArrayNode array = connection.putArray("nodes");
         nodes.forEach(array::add);
         connection.putObject("pageInfo").put("hasNextPage", endCursor != null).put("endCursor", endCursor);
-        cost(answer, 110, available);
+        cost(answer, requestedCost, available);
         return answer.toString();
     }
 
