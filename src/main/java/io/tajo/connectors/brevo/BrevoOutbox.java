@@ -333,9 +333,9 @@ public class BrevoOutbox implements CamelContextAware {
                 ids.add(row[0]);
                 claimed += row[1];
             }
-            for (long id : ids) {
-                Sql.update(connection, "UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ?", owner,
-                        now + lease.toMillis(), id);
+            if (!ids.isEmpty()) {
+                Sql.update(connection, "UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id IN (" + idList(ids) + ")",
+                        owner, now + lease.toMillis());
             }
             current = new Claim(owner, ids, now + lease.toMillis());
             return ids.isEmpty() ? List.<OutboxRow>of() : Sql.list(connection,
@@ -433,13 +433,11 @@ public class BrevoOutbox implements CamelContextAware {
 
     private void finish(Collection<Long> rowIds, String status) {
         long now = System.currentTimeMillis();
-        store.inGroupCommit(connection -> {
-            for (long id : rowIds) {
-                Sql.update(connection, "UPDATE outbox SET status = ?, done_at = ?, lease_owner = NULL, lease_until = NULL "
-                        + "WHERE id = ?", status, now, id);
-            }
-            return null;
-        });
+        if (rowIds.isEmpty()) {
+            return;
+        }
+        store.inGroupCommit(connection -> Sql.update(connection, "UPDATE outbox SET status = ?, done_at = ?, lease_owner = NULL, "
+                + "lease_until = NULL WHERE id IN (" + idList(List.copyOf(rowIds)) + ")", status, now));
     }
 
     /** Puts a row back for a later attempt; {@code countAttempt} is false when it was only held (circuit open). */

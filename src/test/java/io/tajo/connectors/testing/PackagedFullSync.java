@@ -32,10 +32,23 @@ public final class PackagedFullSync {
 
         /** The most heap left after a collection in the first quarter of the run's time, and in the last quarter. */
         public long[] liveFirstAndLastQuarterMb() {
+            return new long[] {quarter(1).max().orElse(0), quarter(4).max().orElse(0)};
+        }
+
+        /**
+         * The least heap left after a collection in each quarter of the run's time: the troughs of G1's sawtooth. G1
+         * leaves garbage in the old generation until a marking cycle finds it, so the heap after a young collection
+         * climbs between mixed collections whatever the service keeps; the troughs are what it keeps.
+         */
+        public long[] retainedByQuarterMb() {
+            return new long[] {quarter(1).min().orElse(0), quarter(2).min().orElse(0), quarter(3).min().orElse(0),
+                quarter(4).min().orElse(0)};
+        }
+
+        private java.util.stream.LongStream quarter(int quarter) {
             double end = collectionLog.isEmpty() ? 0 : collectionLog.get(collectionLog.size() - 1).atSeconds();
-            return new long[] {
-                collectionLog.stream().filter(c -> c.atSeconds() <= end / 4).mapToLong(Collection::liveMb).max().orElse(0),
-                collectionLog.stream().filter(c -> c.atSeconds() >= end * 3 / 4).mapToLong(Collection::liveMb).max().orElse(0)};
+            return collectionLog.stream().filter(c -> c.atSeconds() >= end * (quarter - 1) / 4 && c.atSeconds() <= end * quarter / 4)
+                    .mapToLong(Collection::liveMb);
         }
     }
 
