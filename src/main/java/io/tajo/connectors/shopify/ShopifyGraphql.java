@@ -35,18 +35,33 @@ public class ShopifyGraphql {
     }
 
     public static String pageQuery(String resource, String watermark, String cursor, int first) {
-        String fields = PAGE_FIELDS.get(resource);
-        if (fields == null) {
-            throw new IllegalArgumentException("Shopify sync knows customers, orders and products, not '" + resource + "'");
-        }
-        String query = "query SyncPage($first: Int!, $after: String, $query: String) { " + resource
-                + "(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) { nodes { " + fields + " } "
-                + "pageInfo { hasNextPage endCursor } } }";
-        ObjectNode body = JSON.createObjectNode().put("query", query);
+        ObjectNode body = JSON.createObjectNode().put("query", pageQueryText(resource));
         ObjectNode variables = body.putObject("variables").put("first", first);
         variables.put("after", cursor);
         variables.put("query", watermark == null ? null : "updated_at:>='" + watermark + "'");
         return write(body);
+    }
+
+    private static String pageQueryText(String resource) {
+        String fields = PAGE_FIELDS.get(resource);
+        if (fields == null) {
+            throw new IllegalArgumentException("Shopify sync knows customers, orders and products, not '" + resource + "'");
+        }
+        return "query SyncPage($first: Int!, $after: String, $query: String) { " + resource
+                + "(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) { nodes { " + fields + " } "
+                + "pageInfo { hasNextPage endCursor } } }";
+    }
+
+    /** What Shopify charges up front for a page of {@code first} records of the resource ({@link ShopifyQueryCost}). */
+    public static int requestedCost(String resource, int first) {
+        return ShopifyQueryCost.of(pageQueryText(resource), Map.of("first", first));
+    }
+
+    /** The most records one page may ask for without Shopify refusing it as too costly. */
+    public static int largestPage(String resource) {
+        int fixed = requestedCost(resource, 0);
+        int perRecord = requestedCost(resource, 1) - fixed;
+        return (ShopifyQueryCost.MAX - fixed) / perRecord;
     }
 
     /** Starts the export of every customer as JSONL (one customer per line). */

@@ -45,9 +45,10 @@ public class ShopifySync {
             .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NORMAL).build();
 
     private StateStore store;
-    private int customersPageSize = 250;
-    private int ordersPageSize = 50;
-    private int productsPageSize = 100;
+    // 0: as many as one query may ask for (ShopifyGraphql.largestPage)
+    private int customersPageSize;
+    private int ordersPageSize;
+    private int productsPageSize;
 
     public void setStore(StateStore store) { this.store = store; }
     public void setCustomersPageSize(int size) { this.customersPageSize = size; }
@@ -65,6 +66,14 @@ public class ShopifySync {
             case "products" -> productsPageSize;
             default -> throw new IllegalArgumentException("Shopify sync knows customers, orders and products, not '" + resource + "'");
         };
+        if (pageSize <= 0) {
+            pageSize = ShopifyGraphql.largestPage(resource);
+        } else if (pageSize > ShopifyGraphql.largestPage(resource)) {
+            LOG.warn("A page of {} Shopify {} would cost {} points, above the {} Shopify accepts in one query: asking for {} a page",
+                    pageSize, resource, ShopifyGraphql.requestedCost(resource, pageSize), ShopifyQueryCost.MAX,
+                    ShopifyGraphql.largestPage(resource));
+            pageSize = ShopifyGraphql.largestPage(resource);
+        }
         ShopifySyncRun run = new ShopifySyncRun(resource, full, pageSize, exchange.getProperty(SyncRun.PROGRESS, Consumer.class));
         if (full && resource.equals("customers")) {
             SyncCheckpoint.load(store, CONNECTOR, resource + BULK_SUFFIX)

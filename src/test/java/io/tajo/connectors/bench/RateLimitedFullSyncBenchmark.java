@@ -14,6 +14,7 @@ import io.tajo.connectors.brevo.BrevoOp;
 import io.tajo.connectors.shopify.ShopifyFullSyncTest;
 import io.tajo.connectors.shopify.ShopifyIncrementalSyncTest;
 import io.tajo.connectors.shopify.ShopifySyncRun;
+import io.tajo.connectors.shopify.ShopifyGraphql;
 import io.tajo.connectors.testing.BrevoRateLimits;
 import io.tajo.connectors.testing.BrevoStub;
 import io.tajo.connectors.testing.RunningService;
@@ -26,20 +27,21 @@ import org.junit.jupiter.api.Test;
  * 429 over 10 calls/s on /contacts) and Shopify's GraphQL cost bucket ({@link ShopifyCostThrottle}: 2000 points restored
  * at 100/s). The service runs with its default Brevo rate buckets. Two runs: the full sync of ShopifyFullSyncBenchmark
  * ({@code bench.limited.customers}, 1,000,000 by default; a bulk export, so Brevo's limit binds), and the paginated sync
- * used when there is no bulk export ({@code bench.limited.paged-customers}, 8,000 by default, in pages of 250; Shopify's
+ * used when there is no bulk export ({@code bench.limited.paged-customers}, 2,000 by default, in pages of 199 costing 998 points; Shopify's
  * cost limit binds). Each prints the elapsed time against the least both limits allow, and the share of 429s (and
  * THROTTLED answers), and appends them to BENCHMARKS.md. Run with {@code mvn -Pbench verify}.
  */
 class RateLimitedFullSyncBenchmark {
 
     private static final int CUSTOMERS = Integer.getInteger("bench.limited.customers", 1_000_000);
-    private static final int PAGED_CUSTOMERS = Integer.getInteger("bench.limited.paged-customers", 8_000);
+    private static final int PAGED_CUSTOMERS = Integer.getInteger("bench.limited.paged-customers", 2_000);
     /** Brevo's general-tier limit on /v3/contacts/*, which /contacts/import spends. */
     private static final double CONTACT_CALLS_PER_SECOND = 10;
     /** The service's customers page (ShopifySync's customersPageSize). */
-    private static final int PAGE_SIZE = 250;
-    /** What Shopify charges for a page of the service's customers query: a connection costs 2 plus one per object. */
-    private static final double PAGE_COST = 2 + PAGE_SIZE;
+    /** The service's page: as many customers as one query may ask for (Shopify refuses a query costing over 1,000). */
+    private static final int PAGE_SIZE = ShopifyGraphql.largestPage("customers");
+    /** What Shopify charges for a page of the service's customers query, by its published cost rules. */
+    private static final double PAGE_COST = ShopifyGraphql.requestedCost("customers", PAGE_SIZE);
 
     @Test
     void fullSyncWithinPublishedLimits() throws Exception {

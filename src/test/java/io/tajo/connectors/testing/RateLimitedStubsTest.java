@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tajo.connectors.shopify.ShopifyGraphql;
 import org.junit.jupiter.api.Test;
 
 /** The stubs the rate-limited benchmark relies on refuse what the published limits refuse, and only that. */
@@ -60,9 +61,29 @@ class RateLimitedStubsTest {
         }
     }
 
+    @Test
+    void shopifyRefusesAQueryAskingForMoreThanASingleQueryMayCost() throws Exception {
+        try (ShopifySyncStub shopify = ShopifySyncStub.enforcingCostLimit()) {
+            shopify.server().stubFor(post(urlPathEqualTo(ShopifySyncStub.GRAPHQL_PATH))
+                    .willReturn(ShopifySyncStub.json("{\"data\":{},\"extensions\":{\"cost\":{\"requestedQueryCost\":998}}}")));
+
+            JsonNode tooMany = send(shopify, ShopifyGraphql.pageQuery("customers", null, null, 250));
+            JsonNode most = send(shopify, ShopifyGraphql.pageQuery("customers", null, null, 199));
+
+            assertThat(tooMany.at("/errors/0/extensions/code").asText()).isEqualTo("MAX_COST_EXCEEDED");
+            assertThat(tooMany.at("/errors/0/extensions/cost").asInt()).isEqualTo(1253);
+            assertThat(most.has("errors")).isFalse();
+            assertThat(shopify.costThrottle().orElseThrow().refused()).isEqualTo(1);
+            assertThat(shopify.costThrottle().orElseThrow().pointsSpent()).isEqualTo(998.0);
+        }
+    }
+
     private static JsonNode query(ShopifySyncStub shopify) throws Exception {
+        return send(shopify, "{\"query\":\"{ shop { id } }\"}");
+    }
+
+    private static JsonNode send(ShopifySyncStub shopify, String body) throws Exception {
         return BrevoStub.json(HTTP.send(HttpRequest.newBuilder(URI.create(shopify.baseUrl() + ShopifySyncStub.GRAPHQL_PATH))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"{ shop { id } }\"}")).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 }
