@@ -54,42 +54,31 @@ class RateLimitedFullSyncBenchmark {
                 var run = ShopifyFullSyncTest.fullSync(service);
                 double synced = (System.nanoTime() - start) / 1e9;
                 long syncedAt = System.currentTimeMillis();
-                while (service.outbox().pending() > 0) {
-                    Thread.sleep(20);
-                }
-                double elapsed = (System.nanoTime() - start) / 1e9;
-
-                BrevoRateLimits brevoLimits = brevo.rateLimits().orElseThrow();
-                ShopifyCostThrottle shopifyCost = shopify.costThrottle().orElseThrow();
-                int imports = brevo.requests("POST", "/v3/contacts/import").size();
+                double elapsed = awaitDelivered(service, start);
+                Outcome outcome = Outcome.of(brevo, shopify, CUSTOMERS);
+                BrevoRateLimits brevoLimits = outcome.brevoLimits();
+                ShopifyCostThrottle shopifyCost = outcome.shopifyCost();
                 int perImport = BrevoOp.UPSERT_CONTACT.maxPerRequest();
-                int leastImports = (CUSTOMERS + perImport - 1) / perImport;
+                int leastImports = outcome.leastImports();
                 // Brevo bounds it: the fewest import calls, at 10 a second; the bulk export's few queries
                 // (10 points, then 1 a poll) never empty Shopify's bucket, so Shopify adds no wait
                 double minimum = Math.max(leastImports / CONTACT_CALLS_PER_SECOND,
                         (shopifyCost.pointsSpent() - ShopifyCostThrottle.MAXIMUM) / ShopifyCostThrottle.RESTORE_RATE);
-                int refused = brevoLimits.refused() + shopifyCost.throttled();
-                int calls = brevoLimits.calls() + shopifyCost.queries();
-                double share = 100.0 * refused / calls;
-                int imported = ShopifyFullSyncTest.importedEmails(brevo).size();
 
                 report.figure("%d customers, bulk export (JSONL) streamed in pages to the outbox, service in the test JVM, "
                                 + "default Brevo buckets (contacts 10/s)", run.records())
                         .figure("read, mapped and committed to the outbox in %.1f s; all delivered to Brevo in %.1f s (%.0f records/s)",
                                 synced, elapsed, CUSTOMERS / elapsed)
                         .figure("Brevo: %d calls (%d /contacts/import, %d contacts each at most), %d answered 429; %d distinct contacts imported",
-                                brevoLimits.calls(), imports, perImport, brevoLimits.refused(), imported)
+                                brevoLimits.calls(), outcome.imports(), perImport, brevoLimits.refused(), outcome.imported())
                         .figure("%s", pace(brevo, syncedAt))
                         .figure("Shopify: %d GraphQL queries costing %.0f points of a %.0f-point bucket restored at %.0f/s, %d THROTTLED",
                                 shopifyCost.queries(), shopifyCost.pointsSpent(), ShopifyCostThrottle.MAXIMUM,
                                 ShopifyCostThrottle.RESTORE_RATE, shopifyCost.throttled())
                         .figure("theoretical minimum: %d imports of %d contacts at %.0f calls/s = %.1f s; elapsed %.1f s = %.1f%% of it",
                                 leastImports, perImport, CONTACT_CALLS_PER_SECOND, minimum, elapsed, 100 * elapsed / minimum)
-                        .figure("429s (and THROTTLED): %d of %d calls = %.2f%%", refused, calls, share);
-                report.target("within 10 % of the theoretical minimum", String.format("%.1f%% over it", 100 * (elapsed / minimum - 1)),
-                                elapsed <= minimum * 1.10)
-                        .target("under 1 % 429s", String.format("%.2f%%", share), share < 1)
-                        .target("every customer reaches Brevo", imported + " of " + CUSTOMERS, imported == CUSTOMERS);
+                        .figure("429s (and THROTTLED): %d of %d calls = %.2f%%", outcome.refused(), outcome.calls(), outcome.share());
+                outcome.targets(report, elapsed, minimum);
             }
         }
         report.append();
@@ -104,25 +93,16 @@ class RateLimitedFullSyncBenchmark {
                 long start = System.nanoTime();
                 ShopifySyncRun run = ShopifyIncrementalSyncTest.sync(service, "customers");
                 double synced = (System.nanoTime() - start) / 1e9;
-                while (service.outbox().pending() > 0) {
-                    Thread.sleep(20);
-                }
-                double elapsed = (System.nanoTime() - start) / 1e9;
-
-                BrevoRateLimits brevoLimits = brevo.rateLimits().orElseThrow();
-                ShopifyCostThrottle shopifyCost = shopify.costThrottle().orElseThrow();
-                int imports = brevo.requests("POST", "/v3/contacts/import").size();
-                int perImport = BrevoOp.UPSERT_CONTACT.maxPerRequest();
-                int leastImports = (PAGED_CUSTOMERS + perImport - 1) / perImport;
+                double elapsed = awaitDelivered(service, start);
+                Outcome outcome = Outcome.of(brevo, shopify, PAGED_CUSTOMERS);
+                BrevoRateLimits brevoLimits = outcome.brevoLimits();
+                ShopifyCostThrottle shopifyCost = outcome.shopifyCost();
+                int leastImports = outcome.leastImports();
                 // the bucket pays for its first 2000 points at once, the rest at 100 a second; Brevo needs its fewest
                 // imports at 10 a second: the larger bound is the least the two limits together allow
                 double shopifyBound = Math.max(0, shopifyCost.pointsSpent() - ShopifyCostThrottle.MAXIMUM) / ShopifyCostThrottle.RESTORE_RATE;
                 double brevoBound = leastImports / CONTACT_CALLS_PER_SECOND;
                 double minimum = Math.max(shopifyBound, brevoBound);
-                int refused = brevoLimits.refused() + shopifyCost.throttled();
-                int calls = brevoLimits.calls() + shopifyCost.queries();
-                double share = 100.0 * refused / calls;
-                int imported = ShopifyFullSyncTest.importedEmails(brevo).size();
 
                 report.figure("%d customers in %d pages of customers(first: %d, after: cursor), no checkpoint (the whole shop), "
                                 + "service in the test JVM, default Brevo buckets (contacts 10/s)", run.records(), pages, PAGE_SIZE)
@@ -133,19 +113,54 @@ class RateLimitedFullSyncBenchmark {
                                 + "%d THROTTLED", shopifyCost.queries(), PAGE_COST, shopifyCost.pointsSpent(),
                                 ShopifyCostThrottle.MAXIMUM, ShopifyCostThrottle.RESTORE_RATE, shopifyCost.throttled())
                         .figure("Brevo: %d calls (%d /contacts/import), %d answered 429; %d distinct contacts imported",
-                                brevoLimits.calls(), imports, brevoLimits.refused(), imported)
+                                brevoLimits.calls(), outcome.imports(), brevoLimits.refused(), outcome.imported())
                         .figure("theoretical minimum: Shopify (%.0f points - %.0f in the bucket) at %.0f/s = %.1f s; Brevo %d imports "
                                 + "at %.0f calls/s = %.1f s; so %.1f s; elapsed %.1f s = %.1f%% of it", shopifyCost.pointsSpent(),
                                 ShopifyCostThrottle.MAXIMUM, ShopifyCostThrottle.RESTORE_RATE, shopifyBound, leastImports,
                                 CONTACT_CALLS_PER_SECOND, brevoBound, minimum, elapsed, 100 * elapsed / minimum)
-                        .figure("429s (and THROTTLED): %d of %d calls = %.2f%%", refused, calls, share);
-                report.target("within 10 % of the theoretical minimum", String.format("%.1f%% over it", 100 * (elapsed / minimum - 1)),
-                                elapsed <= minimum * 1.10)
-                        .target("under 1 % 429s", String.format("%.2f%%", share), share < 1)
-                        .target("every customer reaches Brevo", imported + " of " + PAGED_CUSTOMERS, imported == PAGED_CUSTOMERS);
+                        .figure("429s (and THROTTLED): %d of %d calls = %.2f%%", outcome.refused(), outcome.calls(), outcome.share());
+                outcome.targets(report, elapsed, minimum);
             }
         }
         report.append();
+    }
+
+    /** Seconds from {@code start} until the outbox is empty: every command delivered. */
+    private static double awaitDelivered(RunningService service, long start) throws InterruptedException {
+        while (service.outbox().pending() > 0) {
+            Thread.sleep(20);
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** What reached the stubs of a run of {@code customers}: calls, refusals, imports, against the fewest imports possible. */
+    private record Outcome(BrevoRateLimits brevoLimits, ShopifyCostThrottle shopifyCost, int customers, int imports,
+                           int leastImports, int imported) {
+        static Outcome of(BrevoStub brevo, ShopifySyncStub shopify, int customers) {
+            int perImport = BrevoOp.UPSERT_CONTACT.maxPerRequest();
+            return new Outcome(brevo.rateLimits().orElseThrow(), shopify.costThrottle().orElseThrow(), customers,
+                    brevo.requests("POST", "/v3/contacts/import").size(), (customers + perImport - 1) / perImport,
+                    ShopifyFullSyncTest.importedEmails(brevo).size());
+        }
+
+        int refused() {
+            return brevoLimits.refused() + shopifyCost.throttled();
+        }
+
+        int calls() {
+            return brevoLimits.calls() + shopifyCost.queries();
+        }
+
+        double share() {
+            return 100.0 * refused() / calls();
+        }
+
+        void targets(BenchmarkReport report, double elapsed, double minimum) {
+            report.target("within 10 % of the theoretical minimum", String.format(Locale.ROOT, "%.1f%% over it", 100 * (elapsed / minimum - 1)),
+                            elapsed <= minimum * 1.10)
+                    .target("under 1 % 429s", String.format(Locale.ROOT, "%.2f%%", share()), share() < 1)
+                    .target("every customer reaches Brevo", imported + " of " + customers, imported == customers);
+        }
     }
 
     /** The service's own settings for delivery (its default Brevo rate buckets, polling and retries), connected to the stubs. */
