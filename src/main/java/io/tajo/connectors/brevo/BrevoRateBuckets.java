@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.tajo.connectors.brevo.BrevoOp.RateBucket;
+import io.tajo.connectors.store.StateStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * Brevo's rate limits, one bucket per group Brevo publishes, shared by every connector using this API key.
  * Calls in a bucket are spaced evenly at the published rate (never a burst over the limit), and a bucket pauses until
  * Brevo's {@code x-sib-ratelimit-reset} when Brevo says its window is spent ({@code x-sib-ratelimit-remaining: 0})
- * or answers 429.
+ * or answers 429. On PostgreSQL, which several nodes share, the slots are taken from the store ({@link SharedRateSlots}),
+ * since Brevo's limits are per API key, not per node.
  */
 public class BrevoRateBuckets {
 
@@ -21,6 +23,8 @@ public class BrevoRateBuckets {
 
     private final Map<RateBucket, Bucket> buckets = new EnumMap<>(RateBucket.class);
     private Duration maxReset = Duration.ofHours(1);
+    /** On PostgreSQL, which several nodes share: the slots every node takes from; null on the embedded store. */
+    private SharedRateSlots shared;
 
     public BrevoRateBuckets() {
         setContacts("10/s");
@@ -39,12 +43,18 @@ public class BrevoRateBuckets {
     public void setEmails(String rate) { buckets.put(RateBucket.EMAILS, new Bucket(rate)); }
     public void setOther(String rate) { buckets.put(RateBucket.OTHER, new Bucket(rate)); }
 
+    /** The state store: on PostgreSQL the nodes sharing it share the buckets too (Brevo's limits are per API key). */
+    public void setStore(StateStore store) {
+        this.shared = store.isPostgres() ? new SharedRateSlots(store) : null;
+    }
+
     /** Longest pause a reset value may impose: a larger or unreadable one is capped here. */
     public void setMaxReset(String maxReset) { this.maxReset = Duration.parse(maxReset); }
 
     /** Waits until the request's bucket may send one more call. */
     public void acquire(BrevoRequest request) throws InterruptedException {
-        long wait = buckets.get(request.bucket()).reserve(System.nanoTime());
+        Bucket bucket = buckets.get(request.bucket());
+        long wait = shared == null ? bucket.reserve(System.nanoTime()) : shared.reserve(request.bucket(), bucket.intervalNanos);
         if (wait > 0) {
             Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
         }
@@ -55,7 +65,12 @@ public class BrevoRateBuckets {
      * its slot (an overrun sleep, a slow lease renewal on a busy machine) does not bring the next one closer.
      */
     public void sending(BrevoRequest request) {
-        buckets.get(request.bucket()).startedAt(System.nanoTime());
+        Bucket bucket = buckets.get(request.bucket());
+        if (shared == null) {
+            bucket.startedAt(System.nanoTime());
+        } else {
+            shared.sending(request.bucket(), bucket.intervalNanos);
+        }
     }
 
     /**
@@ -73,6 +88,9 @@ public class BrevoRateBuckets {
         }
         long pauseMillis = resetMillis(reset);
         buckets.get(bucket).pauseFor(pauseMillis, System.nanoTime());
+        if (shared != null) {
+            shared.pauseFor(bucket, pauseMillis);
+        }
         if (refused) {
             LOG.info("Brevo answered 429 for {}: pausing {} ms", bucket.name().toLowerCase(Locale.ROOT), pauseMillis);
         } else {
