@@ -7,8 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Group commit: the transactions of concurrent callers run one after another on one connection, each inside a
@@ -16,18 +17,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * nothing is acknowledged before it is durable; work that throws is rolled back to its savepoint alone, and a
  * failed commit fails every caller of the group.
  *
- * <p>There is no thread of its own: a caller queues its work and takes the commit lock; whoever holds it commits
- * what is queued by then (its own and the work of everyone who arrived while the previous group committed).
- * The work must not call the store again: it runs on the committing caller's thread.
+ * <p>One committing thread takes what is queued, runs it and commits, and each caller waits for its own outcome
+ * only. (Callers taking turns at a commit lock did not group: each woken waiter had to take the lock just to find
+ * its work done, while the thread that had just committed took it again with only its next piece of work, so
+ * groups stayed at one caller.) The thread starts with the first caller and ends after a second with nothing to
+ * do. The work must not call the store again: it runs on the committing thread.
  */
 final class GroupCommit {
 
-    /** Most pieces of work in one group: bounds how long the first of them waits. */
+    /** Most pieces of work in one group: bounds how long the last of them waits. */
     private static final int MAX_GROUP = 256;
+    private static final long IDLE_MILLIS = 1_000;
 
     private final StateStore store;
-    private final ConcurrentLinkedQueue<Pending<?>> queued = new ConcurrentLinkedQueue<>();
-    private final ReentrantLock commitLock = new ReentrantLock();
+    private final LinkedBlockingQueue<Pending<?>> queued = new LinkedBlockingQueue<>();
+    private final AtomicLong commits = new AtomicLong();
+    private Thread committer;
 
     private record Pending<T>(StateStore.SqlWork<T> work, CompletableFuture<T> outcome) {
         void run(Connection connection, List<Runnable> onCommit) throws SQLException {
@@ -42,18 +47,13 @@ final class GroupCommit {
 
     <T> T inTransaction(StateStore.SqlWork<T> work) {
         Pending<T> mine = new Pending<>(work, new CompletableFuture<>());
-        queued.add(mine);
-        commitLock.lock();
-        try {
-            while (!mine.outcome().isDone()) {
-                List<Pending<?>> group = new ArrayList<>();
-                for (Pending<?> next = queued.poll(); next != null; next = group.size() < MAX_GROUP ? queued.poll() : null) {
-                    group.add(next);
-                }
-                commit(group);
+        synchronized (this) {
+            queued.add(mine);
+            if (committer == null) {
+                committer = new Thread(this::commitQueued, "tajo-group-commit");
+                committer.setDaemon(true);
+                committer.start();
             }
-        } finally {
-            commitLock.unlock();
         }
         try {
             return mine.outcome().join();
@@ -68,6 +68,53 @@ final class GroupCommit {
                 throw new StateStoreException(sql);
             }
             throw e;
+        }
+    }
+
+    /** Commits made so far, each holding one group of callers' transactions. */
+    long commits() {
+        return commits.get();
+    }
+
+    private void commitQueued() {
+        try {
+            commitUntilIdle();
+        } finally {
+            synchronized (this) {
+                if (committer == Thread.currentThread()) {
+                    // ended by an Error: whatever is still queued is failed, not left waiting
+                    committer = null;
+                    List<Pending<?>> left = new ArrayList<>();
+                    queued.drainTo(left);
+                    left.forEach(pending -> pending.outcome().completeExceptionally(
+                            new StateStoreException("State store unavailable: its committing thread ended")));
+                }
+            }
+        }
+    }
+
+    private void commitUntilIdle() {
+        List<Pending<?>> group = new ArrayList<>();
+        while (true) {
+            Pending<?> first;
+            try {
+                first = queued.poll(IDLE_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                first = null;
+            }
+            if (first == null) {
+                synchronized (this) {
+                    if (queued.isEmpty()) {
+                        committer = null;
+                        return;
+                    }
+                }
+                continue;
+            }
+            group.add(first);
+            queued.drainTo(group, MAX_GROUP - 1);
+            commit(group);
+            group.clear();
         }
     }
 
@@ -94,6 +141,7 @@ final class GroupCommit {
                     }
                 }
                 connection.commit();
+                commits.incrementAndGet();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
@@ -101,9 +149,9 @@ final class GroupCommit {
                 connection.setAutoCommit(true);
             }
         } catch (Throwable e) {
-            // nothing of the group was committed: every caller still waiting is told (an Error too, then rethrown)
+            // nothing of the group was committed: every caller still waiting is told (an Error too)
             group.forEach(pending -> pending.outcome().completeExceptionally(e));
-            if (e instanceof Error error) {
+            if (e instanceof VirtualMachineError error) {
                 throw error;
             }
             return;

@@ -185,6 +185,10 @@ public class StateStore implements AutoCloseable {
         return isEmbedded() ? groupCommit.inTransaction(work) : inTransaction(work);
     }
 
+    GroupCommit groupCommit() {
+        return groupCommit;
+    }
+
     /** True when a connection can be had and answers: what the health check reports. */
     public boolean isAvailable() {
         if (dataSource == null || dataSource.isClosed()) {

@@ -67,6 +67,26 @@ class GroupCommitTest {
     }
 
     @Test
+    void callersThatKeepComingAreCommittedInGroupsNotOneByOne() throws Exception {
+        // 16 callers each committing 100 transactions back to back: while one group commits, the others queue up
+        // for the next. (With callers taking turns at a commit lock, this made 1,600 commits: groups of one.)
+        List<Future<?>> callersDone = new ArrayList<>();
+        for (int caller = 0; caller < 16; caller++) {
+            String prefix = "steady-" + caller + "-";
+            callersDone.add(callers.submit(() -> {
+                for (int n = 0; n < 100; n++) {
+                    assertThat(accept(prefix + n)).isTrue();
+                }
+            }));
+        }
+        for (Future<?> done : callersDone) {
+            done.get();
+        }
+        assertThat(keys("steady-%")).isEqualTo(1_600);
+        assertThat(store.groupCommit().commits()).as("commits for 1,600 transactions").isLessThan(800);
+    }
+
+    @Test
     void workThatFailsIsRolledBackAloneAndTheOthersOfItsGroupAreCommitted() throws Exception {
         // the first caller holds the commit while the next two queue up behind it: they are then committed as one group
         CountDownLatch started = new CountDownLatch(1);
