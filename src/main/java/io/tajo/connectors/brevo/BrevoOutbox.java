@@ -172,71 +172,104 @@ public class BrevoOutbox implements CamelContextAware {
     /** A duplicate when every one of {@code idempotencyKeys} (if any) was accepted before; all are kept from now on. */
     public EnqueueResult enqueueUnderKeys(List<BrevoCommand> commands, List<UnmappedRecord> unmapped, Collection<String> idempotencyKeys,
                                           SyncCheckpoint checkpoint) {
-        long now = System.currentTimeMillis();
-        List<BrevoCommand> accepted = new ArrayList<>();
-        List<String[]> deadLettered = new ArrayList<>();
-        EnqueueResult result = store.inGroupCommit(connection -> {
-            accepted.clear();
-            deadLettered.clear();
-            if (!idempotencyKeys.isEmpty()) {
-                int newKeys = 0;
-                for (String key : idempotencyKeys) {
-                    newKeys += IdempotencyKeys.accept(connection, key, now, idempotencyRetention) ? 1 : 0;
-                }
-                if (newKeys == 0) {
-                    // a sync that meets an event it applied before (or a webhook delivered) still moves past it
-                    if (checkpoint != null) {
-                        checkpoint.save(connection, now);
-                    }
-                    return EnqueueResult.ofDuplicate();
-                }
+        Enqueued enqueued = store.inGroupCommit(new Enqueue(commands, unmapped, List.copyOf(idempotencyKeys), checkpoint,
+                System.currentTimeMillis()), enqueueAll);
+        enqueued.accepted().forEach(command -> commandCounter(BrevoMeters.ENQUEUED, command).increment());
+        enqueued.deadLettered().forEach(letter -> deadLetterCounter(letter[0], letter[1]).increment());
+        LOG.debug("Enqueued {}", enqueued.result());
+        return enqueued.result();
+    }
+
+    /** What one caller of {@link #enqueueUnderKeys} asks for. */
+    private record Enqueue(List<BrevoCommand> commands, List<UnmappedRecord> unmapped, List<String> idempotencyKeys,
+                           SyncCheckpoint checkpoint, long now) {
+    }
+
+    /** What was done with it: the answer, and the commands accepted and letters written, counted once committed. */
+    private record Enqueued(EnqueueResult result, List<BrevoCommand> accepted, List<String[]> deadLettered) {
+    }
+
+    /** One instance, so the store's group commit runs the enqueues of concurrent callers in one call of it. */
+    private final StateStore.BatchWork<Enqueue, Enqueued> enqueueAll = this::enqueueAll;
+
+    /**
+     * The enqueues of several callers (concurrent webhook deliveries, one group commit) with a few statements for all
+     * of them: their idempotency keys, source versions and contacts each read and written once for the group, their
+     * outbox rows inserted in one batch. Each caller's answer is what it would have been alone, in their order.
+     */
+    private List<Enqueued> enqueueAll(Connection connection, List<Enqueue> enqueues) throws SQLException {
+        List<String> keys = enqueues.stream().flatMap(enqueue -> enqueue.idempotencyKeys().stream()).toList();
+        boolean[] newKeys = IdempotencyKeys.acceptAll(connection, keys, enqueues.get(0).now(), idempotencyRetention);
+        List<List<BrevoCommand>> valid = new ArrayList<>(enqueues.size());
+        List<List<String[]>> deadLettered = new ArrayList<>(enqueues.size());
+        boolean[] duplicate = new boolean[enqueues.size()];
+        List<SourceVersions.Version> versions = new ArrayList<>();
+        List<int[]> versioned = new ArrayList<>();  // {enqueue, its valid command} of each version
+        for (int e = 0, firstKey = 0; e < enqueues.size(); e++) {
+            Enqueue enqueue = enqueues.get(e);
+            int keyCount = enqueue.idempotencyKeys().size();
+            duplicate[e] = keyCount > 0 && !anyTrue(newKeys, firstKey, firstKey + keyCount);
+            firstKey += keyCount;
+            List<String[]> letters = new ArrayList<>();
+            List<BrevoCommand> validCommands = new ArrayList<>(enqueue.commands().size());
+            deadLettered.add(letters);
+            valid.add(validCommands);
+            if (duplicate[e]) {
+                continue;
             }
-            for (UnmappedRecord record : unmapped) {
+            for (UnmappedRecord record : enqueue.unmapped()) {
                 DeadLetters.add(connection, DeadLetters.KIND_RECORD, null, record.source(), record.sourceId(), record.record(),
-                        "mapping_failed", record.reason(), null, 0, now);
-                deadLettered.add(new String[] {record.source(), "mapping_failed"});
+                        "mapping_failed", record.reason(), null, 0, enqueue.now());
+                letters.add(new String[] {record.source(), "mapping_failed"});
             }
-            int invalid = 0;
-            List<BrevoCommand> valid = new ArrayList<>(commands.size());
-            for (BrevoCommand command : commands) {
+            for (BrevoCommand command : enqueue.commands()) {
                 try {
                     command.validate();
-                    valid.add(command);
-                } catch (InvalidCommandException e) {
+                    validCommands.add(command);
+                } catch (InvalidCommandException invalid) {
                     DeadLetters.add(connection, DeadLetters.KIND_COMMAND, command.op(), command.source(), command.sourceId(),
-                            writeJson(command), "invalid_command", e.getMessage(), null, 0, now);
-                    deadLettered.add(new String[] {command.source(), "invalid_command"});
-                    invalid++;
+                            writeJson(command), "invalid_command", invalid.getMessage(), null, 0, enqueue.now());
+                    letters.add(new String[] {command.source(), "invalid_command"});
                 }
             }
-            // out-of-order protection, for the whole list at once: a command older than its record's stored version is dropped
-            List<Integer> versioned = new ArrayList<>();
-            List<SourceVersions.Version> versions = new ArrayList<>();
-            for (int i = 0; i < valid.size(); i++) {
-                BrevoCommand command = valid.get(i);
+            // out-of-order protection: a command older than its record's stored version is dropped
+            for (int c = 0; c < validCommands.size(); c++) {
+                BrevoCommand command = validCommands.get(c);
                 Long version = command.sourceId() == null ? null : command.versionMillis();
                 if (version != null) {
-                    versioned.add(i);
                     versions.add(new SourceVersions.Version(command.source(), command.sourceId(), version));
+                    versioned.add(new int[] {e, c});
                 }
             }
-            boolean[] advanced = SourceVersions.advanceAll(connection, versions);
-            boolean[] current = new boolean[valid.size()];
-            Arrays.fill(current, true);
-            int stale = 0;
-            for (int j = 0; j < versioned.size(); j++) {
-                if (!advanced[j]) {
-                    current[versioned.get(j)] = false;
-                    stale++;
-                }
+        }
+        boolean[] advanced = SourceVersions.advanceAll(connection, versions);
+        List<Set<Integer>> stale = new ArrayList<>(enqueues.size());
+        enqueues.forEach(enqueue -> stale.add(new HashSet<>()));
+        for (int v = 0; v < versioned.size(); v++) {
+            if (!advanced[v]) {
+                stale.get(versioned.get(v)[0]).add(versioned.get(v)[1]);
             }
-            List<SourceContacts.Contact> contacts = new ArrayList<>();
+        }
+        List<SourceContacts.Contact> contacts = new ArrayList<>();
+        List<List<BrevoCommand>> rows = new ArrayList<>();
+        List<Enqueued> results = new ArrayList<>(enqueues.size());
+        for (int e = 0; e < enqueues.size(); e++) {
+            Enqueue enqueue = enqueues.get(e);
+            if (duplicate[e]) {
+                // a sync that meets an event it applied before (or a webhook delivered) still moves past it
+                if (enqueue.checkpoint() != null) {
+                    enqueue.checkpoint().save(connection, enqueue.now());
+                }
+                results.add(new Enqueued(EnqueueResult.ofDuplicate(), List.of(), List.of()));
+                continue;
+            }
+            List<BrevoCommand> accepted = new ArrayList<>(valid.get(e).size());
             Map<String, List<BrevoCommand>> groups = new LinkedHashMap<>();
-            for (int i = 0; i < valid.size(); i++) {
-                if (!current[i]) {
+            for (int c = 0; c < valid.get(e).size(); c++) {
+                if (stale.get(e).contains(c)) {
                     continue;
                 }
-                BrevoCommand command = valid.get(i);
+                BrevoCommand command = valid.get(e).get(c);
                 if (command.brevoOp() == BrevoOp.UPSERT_CONTACT && command.sourceId() != null) {
                     contacts.add(new SourceContacts.Contact(command.source(), command.sourceId(), command.identifier()));
                 }
@@ -245,24 +278,34 @@ public class BrevoOutbox implements CamelContextAware {
                 groups.computeIfAbsent(group, g -> new ArrayList<>()).add(command);
                 accepted.add(command);
             }
-            SourceContacts.rememberAll(connection, contacts, now);
-            int rows = 0;
+            int rowCount = 0;
             for (List<BrevoCommand> group : groups.values()) {
                 int perRow = group.get(0).brevoOp().maxPerRequest();
                 for (int from = 0; from < group.size(); from += perRow) {
-                    insertRow(connection, group.subList(from, Math.min(group.size(), from + perRow)), now);
-                    rows++;
+                    rows.add(group.subList(from, Math.min(group.size(), from + perRow)));
+                    rowCount++;
                 }
             }
-            if (checkpoint != null) {
-                checkpoint.save(connection, now);
+            if (enqueue.checkpoint() != null) {
+                enqueue.checkpoint().save(connection, enqueue.now());
             }
-            return new EnqueueResult(false, rows, commands.size() - stale - invalid, stale, invalid + unmapped.size());
-        });
-        accepted.forEach(command -> commandCounter(BrevoMeters.ENQUEUED, command).increment());
-        deadLettered.forEach(letter -> deadLetterCounter(letter[0], letter[1]).increment());
-        LOG.debug("Enqueued {}", result);
-        return result;
+            int invalid = enqueue.commands().size() - valid.get(e).size();
+            int staleCount = stale.get(e).size();
+            results.add(new Enqueued(new EnqueueResult(false, rowCount, enqueue.commands().size() - staleCount - invalid,
+                    staleCount, invalid + enqueue.unmapped().size()), accepted, deadLettered.get(e)));
+        }
+        SourceContacts.rememberAll(connection, contacts, enqueues.get(0).now());
+        insertRows(connection, rows, enqueues.get(0).now());
+        return results;
+    }
+
+    private static boolean anyTrue(boolean[] values, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (values[i]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -285,12 +328,19 @@ public class BrevoOutbox implements CamelContextAware {
     }
 
 
-    private static void insertRow(Connection connection, List<BrevoCommand> commands, long now) throws SQLException {
-        BrevoCommand first = commands.get(0);
-        long id = Sql.insert(connection, "INSERT INTO outbox (op, bucket, batch_key, command_count, source, status, "
-                + "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)", "id", first.op(),
-                first.brevoOp().bucket().name(), first.batchKey(), commands.size(), first.source(), now, now);
-        Sql.update(connection, "INSERT INTO outbox_commands (outbox_id, commands) VALUES (?, ?)", id, writeJson(commands));
+    /** Outbox rows, each holding its commands, in two batches: the rows, then their commands under the ids given. */
+    private static void insertRows(Connection connection, List<List<BrevoCommand>> rows, long now) throws SQLException {
+        long[] ids = Sql.insertAll(connection, "INSERT INTO outbox (op, bucket, batch_key, command_count, source, status, "
+                + "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)", "id", rows.stream().map(commands -> {
+                    BrevoCommand first = commands.get(0);
+                    return new Object[] {first.op(), first.brevoOp().bucket().name(), first.batchKey(), commands.size(),
+                        first.source(), now, now};
+                }).toList());
+        List<Object[]> commands = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            commands.add(new Object[] {ids[i], writeJson(rows.get(i))});
+        }
+        Sql.batch(connection, "INSERT INTO outbox_commands (outbox_id, commands) VALUES (?, ?)", commands);
     }
 
     static List<BrevoCommand> commandsOf(Object body) {
@@ -487,9 +537,11 @@ public class BrevoOutbox implements CamelContextAware {
         return store.inTransaction(connection -> {
             List<DeadLetter> letters = DeadLetters.select(connection, filter, true).stream()
                     .filter(letter -> DeadLetters.KIND_COMMAND.equals(letter.kind())).toList();
+            List<List<BrevoCommand>> rows = new ArrayList<>(letters.size());
             for (DeadLetter letter : letters) {
-                insertRow(connection, readCommands("[" + letter.body() + "]"), now);
+                rows.add(readCommands("[" + letter.body() + "]"));
             }
+            insertRows(connection, rows, now);
             DeadLetters.delete(connection, letters.stream().map(DeadLetter::id).toList());
             return letters.size();
         });

@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Group commit: the transactions of concurrent callers run one after another on one connection, each inside a
  * savepoint, and are committed together. Each caller returns only once the commit that holds its work is done, so
  * nothing is acknowledged before it is durable; work that throws is rolled back to its savepoint alone, and a
- * failed commit fails every caller of the group.
+ * failed commit fails every caller of the group. Callers of one {@link StateStore.BatchWork} that queued one after
+ * the other are run by one call of it (one statement for all of them instead of one each); when that call fails,
+ * each is run again alone.
  *
  * <p>One committing thread takes what is queued, runs it and commits, and each caller waits for its own outcome
  * only. (Callers taking turns at a commit lock did not group: each woken waiter had to take the lock just to find
@@ -29,16 +31,21 @@ final class GroupCommit {
     private static final int MAX_GROUP = 256;
     private static final long IDLE_MILLIS = 1_000;
 
+    /** Callers' own pieces of work, run one after the other. */
+    private static final StateStore.BatchWork<StateStore.SqlWork<?>, Object> EACH_IN_TURN = (connection, works) -> {
+        List<Object> results = new ArrayList<>(works.size());
+        for (StateStore.SqlWork<?> work : works) {
+            results.add(work.run(connection));
+        }
+        return results;
+    };
+
     private final StateStore store;
-    private final LinkedBlockingQueue<Pending<?>> queued = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Pending<?, ?>> queued = new LinkedBlockingQueue<>();
     private final AtomicLong commits = new AtomicLong();
     private Thread committer;
 
-    private record Pending<T>(StateStore.SqlWork<T> work, CompletableFuture<T> outcome) {
-        void run(Connection connection, List<Runnable> onCommit) throws SQLException {
-            T result = work.run(connection);
-            onCommit.add(() -> outcome.complete(result));
-        }
+    private record Pending<I, R>(I item, StateStore.BatchWork<I, R> work, CompletableFuture<R> outcome) {
     }
 
     GroupCommit(StateStore store) {
@@ -46,7 +53,13 @@ final class GroupCommit {
     }
 
     <T> T inTransaction(StateStore.SqlWork<T> work) {
-        Pending<T> mine = new Pending<>(work, new CompletableFuture<>());
+        @SuppressWarnings("unchecked")
+        StateStore.BatchWork<StateStore.SqlWork<T>, T> eachInTurn = (StateStore.BatchWork<StateStore.SqlWork<T>, T>) (Object) EACH_IN_TURN;
+        return inTransaction(work, eachInTurn);
+    }
+
+    <I, R> R inTransaction(I item, StateStore.BatchWork<I, R> work) {
+        Pending<I, R> mine = new Pending<>(item, work, new CompletableFuture<>());
         synchronized (this) {
             queued.add(mine);
             if (committer == null) {
@@ -84,7 +97,7 @@ final class GroupCommit {
                 if (committer == Thread.currentThread()) {
                     // ended by an Error: whatever is still queued is failed, not left waiting
                     committer = null;
-                    List<Pending<?>> left = new ArrayList<>();
+                    List<Pending<?, ?>> left = new ArrayList<>();
                     queued.drainTo(left);
                     left.forEach(pending -> pending.outcome().completeExceptionally(
                             new StateStoreException("State store unavailable: its committing thread ended")));
@@ -94,9 +107,9 @@ final class GroupCommit {
     }
 
     private void commitUntilIdle() {
-        List<Pending<?>> group = new ArrayList<>();
+        List<Pending<?, ?>> group = new ArrayList<>();
         while (true) {
-            Pending<?> first;
+            Pending<?, ?> first;
             try {
                 first = queued.poll(IDLE_MILLIS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -118,27 +131,26 @@ final class GroupCommit {
         }
     }
 
-    private void commit(List<Pending<?>> group) {
+    private void commit(List<Pending<?, ?>> group) {
         List<Runnable> onCommit = new ArrayList<>(group.size());
         try (Connection connection = store.dataSource().getConnection()) {
             connection.setAutoCommit(false);
             try {
-                for (Pending<?> pending : group) {
-                    // alone in its group, work that fails is rolled back with the transaction: no savepoint needed
-                    Savepoint savepoint = group.size() > 1 ? connection.setSavepoint() : null;
-                    try {
-                        pending.run(connection, onCommit);
-                        if (savepoint != null) {
-                            connection.releaseSavepoint(savepoint);
-                        }
-                    } catch (SQLException | RuntimeException e) {
-                        if (savepoint != null) {
-                            connection.rollback(savepoint);
-                        } else {
-                            connection.rollback();
-                        }
-                        pending.outcome().completeExceptionally(e);
+                // alone in its group, work that fails is rolled back with the transaction: no savepoint needed
+                boolean savepoints = group.size() > 1;
+                for (int from = 0; from < group.size(); ) {
+                    int to = from + 1;
+                    while (to < group.size() && group.get(to).work() == group.get(from).work()) {
+                        to++;
                     }
+                    List<Pending<?, ?>> run = group.subList(from, to);
+                    if (!runTogether(connection, run, savepoints, onCommit)) {
+                        // one of them failed: each is run again alone, so only the one that fails is rolled back
+                        for (Pending<?, ?> pending : run) {
+                            runTogether(connection, List.of(pending), savepoints, onCommit);
+                        }
+                    }
+                    from = to;
                 }
                 connection.commit();
                 commits.incrementAndGet();
@@ -157,5 +169,48 @@ final class GroupCommit {
             return;
         }
         onCommit.forEach(Runnable::run);
+    }
+
+    /**
+     * Runs the work of callers of one kind in one call, inside a savepoint; false when it failed with more than one
+     * caller (rolled back, nobody told yet). Work of one caller that fails is rolled back and its caller told.
+     */
+    private static boolean runTogether(Connection connection, List<Pending<?, ?>> run, boolean savepoints, List<Runnable> onCommit)
+            throws SQLException {
+        Savepoint savepoint = savepoints ? connection.setSavepoint() : null;
+        try {
+            results(connection, run, onCommit);
+            if (savepoint != null) {
+                connection.releaseSavepoint(savepoint);
+            }
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            if (savepoint != null) {
+                connection.rollback(savepoint);
+            } else {
+                connection.rollback();
+            }
+            if (run.size() > 1) {
+                return false;
+            }
+            run.get(0).outcome().completeExceptionally(e);
+            return true;
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void results(Connection connection, List<Pending<?, ?>> run, List<Runnable> onCommit) throws SQLException {
+        StateStore.BatchWork work = run.get(0).work();
+        List<Object> items = new ArrayList<>(run.size());
+        run.forEach(pending -> items.add(pending.item()));
+        List<?> results = work.run(connection, items);
+        if (results.size() != run.size()) {
+            throw new IllegalStateException("Batch work returned " + results.size() + " results for " + run.size() + " callers");
+        }
+        for (int i = 0; i < run.size(); i++) {
+            CompletableFuture<Object> outcome = (CompletableFuture<Object>) run.get(i).outcome();
+            Object result = results.get(i);
+            onCommit.add(() -> outcome.complete(result));
+        }
     }
 }

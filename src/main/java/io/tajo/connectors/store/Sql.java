@@ -50,6 +50,30 @@ public final class Sql {
         }
     }
 
+    /** {@link #insert} of many rows in one JDBC batch; returns the generated keys in the rows' order. */
+    public static long[] insertAll(Connection connection, String sql, String keyColumn, List<Object[]> rows) throws SQLException {
+        long[] generated = new long[rows.size()];
+        if (rows.isEmpty()) {
+            return generated;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(sql, new String[] {keyColumn})) {
+            for (Object[] row : rows) {
+                bind(statement, row);
+                statement.addBatch();
+            }
+            statement.executeBatch();
+            try (ResultSet keys = statement.getGeneratedKeys()) {
+                for (int i = 0; i < generated.length; i++) {
+                    if (!keys.next()) {
+                        throw new SQLException("The store returned " + i + " generated " + keyColumn + "s for " + rows.size() + " rows: " + sql);
+                    }
+                    generated[i] = keys.getLong(1);
+                }
+            }
+        }
+        return generated;
+    }
+
     /**
      * Runs one statement for each parameter row as a JDBC batch; returns each row's count as the driver reports it
      * ({@link java.sql.Statement#SUCCESS_NO_INFO} when it cannot tell, as PostgreSQL's reWriteBatchedInserts does).

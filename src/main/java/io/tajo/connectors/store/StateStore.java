@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -179,10 +180,21 @@ public class StateStore implements AutoCloseable {
      * embedded store they are committed in groups ({@link GroupCommit}), since each H2 commit writes to the file
      * and one commit per delivery is what bounded webhook ingest; on PostgreSQL, whose commits of concurrent
      * connections already share their WAL flush, each runs in its own transaction on the pool. The work must not
-     * call the store itself.
+     * call the store itself, and may run twice: when work beside it in its group fails, it is rolled back and run again.
      */
     public <T> T inGroupCommit(SqlWork<T> work) {
         return isEmbedded() ? groupCommit.inTransaction(work) : inTransaction(work);
+    }
+
+    /**
+     * {@link #inGroupCommit(SqlWork)} for work that is cheaper done for many callers at once (statements for a whole
+     * group instead of each caller's own): callers passing the same {@code work} instance with their {@code item} in one
+     * group are run by one call of it, which returns a result per item, in order. When that call fails, each item is run
+     * again alone, so only the failing one is rolled back. On PostgreSQL each item runs alone in its own transaction.
+     */
+    public <I, R> R inGroupCommit(I item, BatchWork<I, R> work) {
+        return isEmbedded() ? groupCommit.inTransaction(item, work)
+                : inTransaction(connection -> work.run(connection, List.of(item)).get(0));
     }
 
     GroupCommit groupCommit() {
@@ -213,5 +225,11 @@ public class StateStore implements AutoCloseable {
     @FunctionalInterface
     public interface SqlWork<T> {
         T run(Connection connection) throws SQLException;
+    }
+
+    /** Work for many callers' items in one transaction: a result for each item, in their order. */
+    @FunctionalInterface
+    public interface BatchWork<I, R> {
+        List<R> run(Connection connection, List<I> items) throws SQLException;
     }
 }

@@ -123,6 +123,51 @@ class GroupCommitTest {
         assertThat(keys("failing")).isZero();
     }
 
+    @Test
+    void itemsOfOneBatchWorkQueuedTogetherAreRunInOneCallAndAFailingItemIsRolledBackAlone() throws Exception {
+        List<List<String>> calls = new CopyOnWriteArrayList<>();
+        StateStore.BatchWork<String, Boolean> acceptKeys = (connection, items) -> {
+            calls.add(List.copyOf(items));
+            List<Boolean> accepted = new ArrayList<>();
+            for (String item : items) {
+                accepted.add(IdempotencyKeys.accept(connection, item, 0, RETENTION));
+                if (item.startsWith("bad")) {
+                    throw new IllegalStateException("item " + item + " fails after writing");
+                }
+            }
+            return accepted;
+        };
+        // the committing thread is held by a first caller while three items queue up behind it
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<Object> first = callers.submit(() -> store.inGroupCommit(connection -> {
+            started.countDown();
+            awaitQuietly(release);
+            return null;
+        }));
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        List<Thread> queued = new CopyOnWriteArrayList<>();
+        List<Future<Boolean>> items = new ArrayList<>();
+        for (String item : List.of("good-1", "bad-2", "good-3")) {
+            items.add(callers.submit(() -> {
+                queued.add(Thread.currentThread());
+                return store.inGroupCommit(item, acceptKeys);
+            }));
+            Awaitility.await().until(() -> queued.size() == items.size()
+                    && queued.stream().allMatch(thread -> thread.getState() == Thread.State.WAITING));
+        }
+        release.countDown();
+        first.get();
+
+        assertThat(items.get(0).get()).isTrue();
+        assertThatThrownBy(items.get(1)::get).hasMessageContaining("item bad-2 fails after writing");
+        assertThat(items.get(2).get()).isTrue();
+        // one call for the three, rolled back when it failed; then each alone
+        assertThat(calls).containsExactly(List.of("good-1", "bad-2", "good-3"), List.of("good-1"), List.of("bad-2"), List.of("good-3"));
+        assertThat(keys("good-%")).isEqualTo(2);
+        assertThat(keys("bad-%")).isZero();
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
