@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.tajo.connectors.brevo.BrevoOp.RateBucket;
+import io.tajo.connectors.store.SharedRateSlots;
 import io.tajo.connectors.store.StateStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +55,7 @@ public class BrevoRateBuckets {
     /** Waits until the request's bucket may send one more call. */
     public void acquire(BrevoRequest request) throws InterruptedException {
         Bucket bucket = buckets.get(request.bucket());
-        long wait = shared == null ? bucket.reserve(System.nanoTime()) : shared.reserve(request.bucket(), bucket.intervalNanos);
+        long wait = shared == null ? bucket.reserve(System.nanoTime()) : shared.reserve(request.bucket().name(), bucket.intervalNanos);
         if (wait > 0) {
             Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
         }
@@ -69,7 +70,7 @@ public class BrevoRateBuckets {
         if (shared == null) {
             bucket.startedAt(System.nanoTime());
         } else {
-            shared.sending(request.bucket(), bucket.intervalNanos);
+            shared.sending(request.bucket().name(), bucket.intervalNanos);
         }
     }
 
@@ -89,7 +90,7 @@ public class BrevoRateBuckets {
         long pauseMillis = resetMillis(reset);
         buckets.get(bucket).pauseFor(pauseMillis, System.nanoTime());
         if (shared != null) {
-            shared.pauseFor(bucket, pauseMillis);
+            shared.pauseFor(bucket.name(), pauseMillis);
         }
         if (refused) {
             LOG.info("Brevo answered 429 for {}: pausing {} ms", bucket.name().toLowerCase(Locale.ROOT), pauseMillis);
