@@ -25,7 +25,7 @@ final class Wrk {
 
     /** What one run measured. {@code repeats}: requests sent after the pool of distinct ones ran out. */
     record Load(long requests, double seconds, long errors, double p50Millis, double p99Millis, long repeats,
-                double cpuMillisPerRequest) {
+                double cpuMillisPerRequest, double compilerShare) {
         double requestsPerSecond() {
             return requests / seconds;
         }
@@ -35,6 +35,7 @@ final class Wrk {
             return String.format(Locale.ROOT, "%.0f requests/s (%d in %.1f s), p50 %.1f ms, p99 %.1f ms, %d errors, "
                             + "%.3f ms of this JVM's CPU per request", requestsPerSecond(), requests, seconds, p50Millis,
                     p99Millis, errors, cpuMillisPerRequest)
+                    + (Double.isNaN(compilerShare) ? "" : String.format(Locale.ROOT, " (%.0f %% of that CPU in the JIT compiler's threads)", 100 * compilerShare))
                     + (repeats > 0 ? ", " + repeats + " of them repeats of earlier requests" : "");
         }
     }
@@ -74,10 +75,12 @@ final class Wrk {
         List<String> command = List.of("wrk", "-t" + threads, "-c" + connections, "-d" + duration.toSeconds() + "s",
                 "--timeout", "10s", "-s", script.toString(), url, "--", file.toString(), Integer.toString(threads));
         long cpuBefore = processCpuNanos();
+        long[] ticksBefore = compilerAndAllTicks();
         Process wrk = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int exit = wrk.waitFor();
         long cpu = processCpuNanos() - cpuBefore;
+        long[] ticksAfter = compilerAndAllTicks();
         Matcher result = RESULT.matcher(output);
         if (exit != 0 || !result.find()) {
             throw new IllegalStateException("wrk exited " + exit + ": " + output);
@@ -89,7 +92,35 @@ final class Wrk {
         return new Load(sent, Long.parseLong(result.group(2)) / 1e6,
                 Long.parseLong(result.group(3)) + Long.parseLong(result.group(4)),
                 Long.parseLong(result.group(5)) / 1e3, Long.parseLong(result.group(6)) / 1e3,
-                Math.max(0, sent - requests.size()), cpu / 1e6 / sent);
+                Math.max(0, sent - requests.size()), cpu / 1e6 / sent,
+                ticksBefore == null || ticksAfter == null || ticksAfter[1] == ticksBefore[1] ? Double.NaN
+                        : (double) (ticksAfter[0] - ticksBefore[0]) / (ticksAfter[1] - ticksBefore[1]));
+    }
+
+    /**
+     * CPU ticks so far of this JVM's JIT compiler threads and of all its threads, from Linux's /proc/self/task (the
+     * compiler's threads are not Java threads: no MXBean reports them); null where there is no /proc.
+     */
+    private static long[] compilerAndAllTicks() {
+        long[] ticks = new long[2];
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long used = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);  // utime + stime
+                    ticks[1] += used;
+                    if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+                        ticks[0] += used;
+                    }
+                } catch (java.io.IOException | RuntimeException threadEnded) {
+                    // a thread that ended while it was read: left out
+                }
+            }
+            return ticks;
+        } catch (java.io.IOException | RuntimeException noProc) {
+            return null;
+        }
     }
 
     /** CPU time of this JVM (the service, and whatever else runs in it) so far. */
