@@ -32,7 +32,7 @@ class ShopifyWebhookBenchmark {
     private static final int REQUESTS = Integer.getInteger("bench.webhooks", 60_000);
     private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 16);
     private static final Duration DURATION = Duration.ofSeconds(Integer.getInteger("bench.seconds", 8));
-    private static final Duration WARM_UP = Duration.ofSeconds(Integer.getInteger("bench.warmup", 30));
+    private static final Duration WARM_UP = Duration.ofSeconds(Integer.getInteger("bench.warmup", 120));
     private static final ObjectNode CUSTOMER = ShopifyWebhookSender.fixture("customers-update");
     /** The state store's pool: as many connections as wrk opens, so no delivery waits for one. */
     private static final String POSTGRES_POOL = Integer.toString(CONCURRENCY);
