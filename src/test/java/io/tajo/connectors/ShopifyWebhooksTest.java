@@ -27,9 +27,10 @@ import io.tajo.connectors.testing.BrevoStub;
 import io.tajo.connectors.testing.Cli;
 import io.tajo.connectors.testing.ShopifyStub;
 import io.tajo.connectors.testing.RunningService;
+import io.tajo.connectors.testing.ServiceUnderTest;
 import io.tajo.connectors.testing.ShopifyWebhookSender;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +40,9 @@ class ShopifyWebhooksTest {
 
     @TempDir
     Path dataDir;
-    BrevoStub brevo = new BrevoStub();
+    @RegisterExtension
+    final ServiceUnderTest tajo = new ServiceUnderTest();
+    final BrevoStub brevo = tajo.brevo();
     RunningService service;
     ShopifyWebhookSender shopify;
 
@@ -57,17 +60,8 @@ class ShopifyWebhooksTest {
             Files.writeString(mappings.resolve("shopify.yaml"), mappingFile);
             env.put("TAJO_MAPPINGS_DIR", mappings.toString());
         }
-        service = RunningService.start(env);
+        service = tajo.start(env);
         shopify = new ShopifyWebhookSender(service.url("/webhooks/shopify"));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (service != null) {
-            service.close();
-        }
-        brevo.assertAllRequestsValid();
-        brevo.close();
     }
 
     private List<LoggedRequest> brevoRequests() throws InterruptedException {
@@ -375,7 +369,7 @@ class ShopifyWebhooksTest {
             Cli.Run connect = Cli.tajo(env, "connectors", "connect", "shopify", "--shop-url", ShopifyWebhookSender.SHOP,
                     "--api-key", "shpat_test_token", "--api-secret", ShopifyWebhookSender.SECRET);
             assertThat(connect.exit()).as(connect.err()).isZero();
-            service = RunningService.start(env);
+            service = tajo.start(env);
             shopify = new ShopifyWebhookSender(service.url("/webhooks/shopify"));
             assertThat(shopify.deliver("customers/create", fixture("customers-create"))).isEqualTo(200);
             assertThat(shopify.deliver("customers/create", fixture("customers-create"),
@@ -389,7 +383,7 @@ class ShopifyWebhooksTest {
         Map<String, String> env = RunningService.environment(dataDir, brevo);
         env.put("SHOPIFY_API_SECRET", ShopifyWebhookSender.SECRET);
         env.put("TAJO_SHOPIFY_MODE", "batch");
-        service = RunningService.start(env);
+        service = tajo.start(env);
         shopify = new ShopifyWebhookSender(service.url("/webhooks/shopify"));
         assertThat(shopify.deliver("customers/create", fixture("customers-create"))).isEqualTo(200);
         assertThat(shopify.deliver("customers/create", fixture("customers-create"), h -> h.remove("X-Shopify-Hmac-Sha256")))
@@ -402,7 +396,7 @@ class ShopifyWebhooksTest {
         Map<String, String> env = RunningService.environment(dataDir, brevo);
         env.put("SHOPIFY_API_SECRET", "shpss_new_secret");
         env.put("SHOPIFY_API_SECRET_PREVIOUS", ShopifyWebhookSender.SECRET);
-        service = RunningService.start(env);
+        service = tajo.start(env);
         shopify = new ShopifyWebhookSender(service.url("/webhooks/shopify"));
         assertThat(shopify.deliver("customers/create", fixture("customers-create"))).isEqualTo(200);
         assertThat(brevoRequests()).hasSize(1);

@@ -25,8 +25,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.tajo.connectors.testing.BrevoStub;
 import io.tajo.connectors.testing.RunningService;
-import org.junit.jupiter.api.AfterEach;
+import io.tajo.connectors.testing.ServiceUnderTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Signed Stripe events into POST /webhooks/stripe, and exactly what reaches the Brevo stub. */
@@ -41,7 +42,9 @@ public class StripeWebhooksTest {
 
     @TempDir
     Path dataDir;
-    BrevoStub brevo = new BrevoStub();
+    @RegisterExtension
+    final ServiceUnderTest tajo = new ServiceUnderTest();
+    final BrevoStub brevo = tajo.brevo();
     RunningService service;
     private int events;
 
@@ -49,16 +52,7 @@ public class StripeWebhooksTest {
         Map<String, String> env = RunningService.environment(dataDir, brevo);
         env.put("STRIPE_WEBHOOK_SECRET", SECRET);
         env.put("STRIPE_WEBHOOK_SECRET_PREVIOUS", PREVIOUS_SECRET);
-        service = RunningService.start(env);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (service != null) {
-            service.close();
-        }
-        brevo.assertAllRequestsValid();
-        brevo.close();
+        service = tajo.start(env);
     }
 
     private List<LoggedRequest> brevoRequests() throws InterruptedException {

@@ -16,9 +16,10 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.tajo.connectors.testing.BrevoStub;
 import io.tajo.connectors.testing.Cli;
 import io.tajo.connectors.testing.RunningService;
+import io.tajo.connectors.testing.ServiceUnderTest;
 import io.tajo.connectors.testing.ShopifyWebhookSender;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,7 +34,9 @@ public class WooCommerceWebhooksTest {
 
     @TempDir
     Path dataDir;
-    BrevoStub brevo = new BrevoStub();
+    @RegisterExtension
+    final ServiceUnderTest tajo = new ServiceUnderTest();
+    final BrevoStub brevo = tajo.brevo();
     RunningService service;
     ShopifyWebhookSender http;
 
@@ -41,18 +44,9 @@ public class WooCommerceWebhooksTest {
         Map<String, String> env = RunningService.environment(dataDir, brevo);
         env.put("WOOCOMMERCE_WEBHOOK_SECRET", SECRET);
         env.put("WOOCOMMERCE_WEBHOOK_SECRET_PREVIOUS", PREVIOUS_SECRET);
-        service = RunningService.start(env);
+        service = tajo.start(env);
         // sends raw bytes with the given headers; nothing Shopify-specific in send()
         http = new ShopifyWebhookSender(service.url("/webhooks/woocommerce"));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (service != null) {
-            service.close();
-        }
-        brevo.assertAllRequestsValid();
-        brevo.close();
     }
 
     public static ObjectNode customer() {

@@ -21,10 +21,11 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.tajo.connectors.testing.BrevoStub;
 import io.tajo.connectors.testing.Cli;
 import io.tajo.connectors.testing.RunningService;
+import io.tajo.connectors.testing.ServiceUnderTest;
 import io.tajo.connectors.testing.ShopifyWebhookSender;
 import org.apache.camel.ServiceStatus;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,7 +43,9 @@ class AbandonedCartTest {
 
     @TempDir
     Path dataDir;
-    BrevoStub brevo = new BrevoStub();
+    @RegisterExtension
+    final ServiceUnderTest tajo = new ServiceUnderTest();
+    final BrevoStub brevo = tajo.brevo();
     RunningService service;
     ShopifyWebhookSender shopify;
 
@@ -59,17 +62,8 @@ class AbandonedCartTest {
     }
 
     private void start(Map<String, String> env) throws Exception {
-        service = RunningService.start(env);
+        service = tajo.start(env);
         shopify = new ShopifyWebhookSender(service.url("/webhooks/shopify"));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (service != null) {
-            service.close();
-        }
-        brevo.assertAllRequestsValid();
-        brevo.close();
     }
 
     /** The fixture checkout with its own token, cart token and email, last updated at {@code updatedAt} (whole seconds, -05:00). */

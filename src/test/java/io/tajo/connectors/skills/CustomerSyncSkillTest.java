@@ -16,10 +16,11 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.tajo.connectors.testing.BrevoStub;
 import io.tajo.connectors.testing.Cli;
 import io.tajo.connectors.testing.RunningService;
+import io.tajo.connectors.testing.ServiceUnderTest;
 import io.tajo.connectors.testing.ShopifyWebhookSender;
 import org.apache.camel.ServiceStatus;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The customer-sync skill: customers reach Brevo only while it is enabled; its delete_behavior and list_id. */
@@ -27,7 +28,9 @@ class CustomerSyncSkillTest {
 
     @TempDir
     Path dataDir;
-    BrevoStub brevo = new BrevoStub();
+    @RegisterExtension
+    final ServiceUnderTest tajo = new ServiceUnderTest();
+    final BrevoStub brevo = tajo.brevo();
     RunningService service;
     ShopifyWebhookSender shopify;
 
@@ -40,17 +43,8 @@ class CustomerSyncSkillTest {
     }
 
     private void start(Map<String, String> env) throws Exception {
-        service = RunningService.start(env);
+        service = tajo.start(env);
         shopify = new ShopifyWebhookSender(service.url("/webhooks/shopify"));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (service != null) {
-            service.close();
-        }
-        brevo.assertAllRequestsValid();
-        brevo.close();
     }
 
     private List<LoggedRequest> brevoRequests() throws InterruptedException {
