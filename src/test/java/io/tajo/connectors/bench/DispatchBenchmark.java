@@ -10,12 +10,17 @@ import java.util.Map;
 import io.tajo.connectors.testing.BrevoStub;
 import io.tajo.connectors.testing.RunningService;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Dispatch throughput against an unthrottled Brevo stub: prints figures, asserts nothing about speed, and appends
  * them to BENCHMARKS.md. Run with {@code mvn -Pbench verify}.
  */
 class DispatchBenchmark {
+
+    /** Stores, stub files and data of a run: deleted after it (a run leaves gigabytes). */
+    @TempDir
+    Path scratch;
 
     private static final int BATCHABLE = Integer.getInteger("bench.batchable", 20_000);
     private static final int SOLO = Integer.getInteger("bench.solo", 5_000);
@@ -38,7 +43,7 @@ class DispatchBenchmark {
     @Test
     void dispatchThroughput() throws Exception {
         BenchmarkReport report = new BenchmarkReport("outbox dispatch to an unthrottled Brevo stub");
-        Path dataDir = Files.createTempDirectory("tajo-bench");
+        Path dataDir = Files.createTempDirectory(scratch, "tajo-bench");
         try (BrevoStub brevo = new BrevoStub(); RunningService service = RunningService.start(unthrottled(dataDir, brevo))) {
             long start = System.nanoTime();
             for (int i = 0; i < BATCHABLE; i++) {

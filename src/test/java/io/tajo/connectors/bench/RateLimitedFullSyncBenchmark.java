@@ -21,6 +21,7 @@ import io.tajo.connectors.testing.RunningService;
 import io.tajo.connectors.testing.ShopifyCostThrottle;
 import io.tajo.connectors.testing.ShopifySyncStub;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Shopify customer syncs against stubs that enforce the published limits: Brevo's rate limits ({@link BrevoRateLimits}:
@@ -32,6 +33,10 @@ import org.junit.jupiter.api.Test;
  * THROTTLED answers), and appends them to BENCHMARKS.md. Run with {@code mvn -Pbench verify}.
  */
 class RateLimitedFullSyncBenchmark {
+
+    /** Stores, stub files and data of a run: deleted after it (a run leaves gigabytes). */
+    @TempDir
+    Path scratch;
 
     private static final int CUSTOMERS = Integer.getInteger("bench.limited.customers", 1_000_000);
     private static final int PAGED_CUSTOMERS = Integer.getInteger("bench.limited.paged-customers", 2_000);
@@ -46,7 +51,7 @@ class RateLimitedFullSyncBenchmark {
     @Test
     void fullSyncWithinPublishedLimits() throws Exception {
         BenchmarkReport report = new BenchmarkReport("full sync within Brevo's and Shopify's published limits");
-        Path dataDir = Files.createTempDirectory("tajo-bench-limited");
+        Path dataDir = Files.createTempDirectory(scratch, "tajo-bench-limited");
         try (BrevoStub brevo = BrevoStub.enforcingRateLimits(); ShopifySyncStub shopify = ShopifySyncStub.enforcingCostLimit()) {
             ShopifyFullSyncTest.stubBulkExport(shopify, ShopifyFullSyncTest.customersJsonl(CUSTOMERS), CUSTOMERS);
             try (RunningService service = RunningService.start(serviceEnvironment(dataDir, brevo, shopify))) {
@@ -86,7 +91,7 @@ class RateLimitedFullSyncBenchmark {
     @Test
     void paginatedSyncWithinPublishedLimits() throws Exception {
         BenchmarkReport report = new BenchmarkReport("paginated customer sync within Brevo's and Shopify's published limits");
-        Path dataDir = Files.createTempDirectory("tajo-bench-paged");
+        Path dataDir = Files.createTempDirectory(scratch, "tajo-bench-paged");
         try (BrevoStub brevo = BrevoStub.enforcingRateLimits(); ShopifySyncStub shopify = ShopifySyncStub.enforcingCostLimit()) {
             int pages = stubCustomerPages(shopify, PAGED_CUSTOMERS);
             try (RunningService service = RunningService.start(serviceEnvironment(dataDir, brevo, shopify))) {

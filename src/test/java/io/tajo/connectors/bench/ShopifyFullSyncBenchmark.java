@@ -17,6 +17,7 @@ import io.tajo.connectors.testing.PackagedFullSync;
 import io.tajo.connectors.testing.RunningService;
 import io.tajo.connectors.testing.ShopifySyncStub;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A full Shopify customer sync of a large shop (a bulk export of {@code bench.customers} lines, 1,000,000 by default)
@@ -28,6 +29,10 @@ import org.junit.jupiter.api.Test;
  * the JVM's start or the CLI.
  */
 class ShopifyFullSyncBenchmark {
+
+    /** Stores, stub files and data of a run: deleted after it (a run leaves gigabytes). */
+    @TempDir
+    Path scratch;
 
     private static final int CUSTOMERS = Integer.getInteger("bench.customers", 1_000_000);
     private static final int CUSTOMERS_IN_JVM = Integer.getInteger("bench.customers.in-jvm", 100_000);
@@ -55,7 +60,7 @@ class ShopifyFullSyncBenchmark {
 
     @Test
     void fullSyncInThisJvm() throws Exception {
-        Path dataDir = Files.createTempDirectory("tajo-bench-shopify");
+        Path dataDir = Files.createTempDirectory(scratch, "tajo-bench-shopify");
         try (BrevoStub brevo = new BrevoStub(); ShopifySyncStub shopify = new ShopifySyncStub()) {
             ShopifyFullSyncTest.stubBulkExport(shopify, ShopifyFullSyncTest.customersJsonl(CUSTOMERS_IN_JVM), CUSTOMERS_IN_JVM);
             try (RunningService service = RunningService.start(unthrottled(shopify.connect(RunningService.environment(dataDir, brevo))))) {
@@ -86,7 +91,7 @@ class ShopifyFullSyncBenchmark {
     @Test
     void fullSyncOfThePackagedJar() throws Exception {
         BenchmarkReport report = new BenchmarkReport("full sync of the packaged jar under -Xmx" + XMX + " (unthrottled Brevo stub)");
-        Path dataDir = Files.createTempDirectory("tajo-bench-shopify-jar");
+        Path dataDir = Files.createTempDirectory(scratch, "tajo-bench-shopify-jar");
         try (BrevoStub brevo = new BrevoStub(); ShopifySyncStub shopify = new ShopifySyncStub()) {
             PackagedFullSync.Result run = PackagedFullSync.run(dataDir, brevo, shopify, CUSTOMERS, XMX, TIMEOUT);
             int imported = ShopifyFullSyncTest.importedEmails(brevo).size();

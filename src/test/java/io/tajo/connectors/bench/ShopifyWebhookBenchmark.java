@@ -19,6 +19,7 @@ import jdk.jfr.Recording;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Signed Shopify customers/update deliveries, sent by wrk at a fixed concurrency, into the in-JVM service (durable outbox,
@@ -27,6 +28,10 @@ import org.junit.jupiter.api.Test;
  * BENCHMARKS.md. Run with {@code mvn -Pbench verify}.
  */
 class ShopifyWebhookBenchmark {
+
+    /** Stores, stub files and data of a run: deleted after it (a run leaves gigabytes). */
+    @TempDir
+    Path scratch;
 
     /** Distinct deliveries prepared for each measured run (a run needing more starts over: repeats are reported). */
     private static final int REQUESTS = Integer.getInteger("bench.webhooks", 60_000);
@@ -103,8 +108,8 @@ class ShopifyWebhookBenchmark {
         report.append();
     }
 
-    private static Map<String, String> environment(BrevoStub brevo, Map<String, String> store) throws Exception {
-        Map<String, String> env = RunningService.environment(Files.createTempDirectory("tajo-bench"), brevo);
+    private Map<String, String> environment(BrevoStub brevo, Map<String, String> store) throws Exception {
+        Map<String, String> env = RunningService.environment(Files.createTempDirectory(scratch, "tajo-bench"), brevo);
         env.put("SHOPIFY_API_SECRET", ShopifyWebhookSender.SECRET);
         env.put("BREVO_RATE_CONTACTS", "1000000/s");
         env.put("BREVO_DISPATCH_POLL_MS", System.getProperty("bench.pollms", "200"));
