@@ -88,16 +88,10 @@ class GroupCommitTest {
 
     @Test
     void workThatFailsIsRolledBackAloneAndTheOthersOfItsGroupAreCommitted() throws Exception {
-        // the first caller holds the commit while the next two queue up behind it: they are then committed as one group
-        CountDownLatch started = new CountDownLatch(1);
+        // the first caller commits alone on its own thread, a second one holds the committing thread, and the next two
+        // queue up behind it: they are then committed as one group
         CountDownLatch release = new CountDownLatch(1);
-        Future<Boolean> first = callers.submit(() -> store.inGroupCommit(connection -> {
-            started.countDown();
-            boolean accepted = IdempotencyKeys.accept(connection, "first", 0, RETENTION);
-            awaitQuietly(release);
-            return accepted;
-        }));
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        Future<Boolean> first = holdCommits(release, connection -> IdempotencyKeys.accept(connection, "first", 0, RETENTION));
         List<Thread> queued = new CopyOnWriteArrayList<>();
         Future<Object> failing = callers.submit(() -> {
             queued.add(Thread.currentThread());
@@ -137,15 +131,9 @@ class GroupCommitTest {
             }
             return accepted;
         };
-        // the committing thread is held by a first caller while three items queue up behind it
-        CountDownLatch started = new CountDownLatch(1);
+        // the committing thread is held while three items queue up behind it
         CountDownLatch release = new CountDownLatch(1);
-        Future<Object> first = callers.submit(() -> store.inGroupCommit(connection -> {
-            started.countDown();
-            awaitQuietly(release);
-            return null;
-        }));
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        Future<Object> first = holdCommits(release, connection -> null);
         List<Thread> queued = new CopyOnWriteArrayList<>();
         List<Future<Boolean>> items = new ArrayList<>();
         for (String item : List.of("good-1", "bad-2", "good-3")) {
@@ -166,6 +154,31 @@ class GroupCommitTest {
         assertThat(calls).containsExactly(List.of("good-1", "bad-2", "good-3"), List.of("good-1"), List.of("bad-2"), List.of("good-3"));
         assertThat(keys("good-%")).isEqualTo(2);
         assertThat(keys("bad-%")).isZero();
+    }
+
+    /**
+     * Holds both ways of committing until {@code release}: a first caller doing {@code work}, alone on its own thread
+     * (nobody else committing), and a second one on the committing thread; returns the first's outcome.
+     */
+    private <T> Future<T> holdCommits(CountDownLatch release, StateStore.SqlWork<T> work) throws InterruptedException {
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        CountDownLatch secondStarted = new CountDownLatch(1);
+        Future<T> first = callers.submit(() -> store.inGroupCommit(connection -> {
+            assertThat(Thread.currentThread().getName()).isNotEqualTo("tajo-group-commit");
+            firstStarted.countDown();
+            T result = work.run(connection);
+            awaitQuietly(release);
+            return result;
+        }));
+        assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        callers.submit(() -> store.inGroupCommit(connection -> {
+            assertThat(Thread.currentThread().getName()).isEqualTo("tajo-group-commit");
+            secondStarted.countDown();
+            awaitQuietly(release);
+            return null;
+        }));
+        assertThat(secondStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        return first;
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
