@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -326,7 +325,6 @@ public class BrevoOutbox implements CamelContextAware {
             return seen;
         });
     }
-
 
     /** Outbox rows, each holding its commands, in two batches: the rows, then their commands under the ids given. */
     private static void insertRows(Connection connection, List<List<BrevoCommand>> rows, long now) throws SQLException {

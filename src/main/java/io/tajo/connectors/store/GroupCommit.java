@@ -20,10 +20,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * each is run again alone.
  *
  * <p>One committing thread takes what is queued, runs it and commits, and each caller waits for its own outcome
- * only; a caller that finds nobody else committing commits on its own thread. (Callers taking turns at a commit lock did not group: each woken waiter had to take the lock just to find
- * its work done, while the thread that had just committed took it again with only its next piece of work, so
- * groups stayed at one caller.) The thread starts with the first caller and ends after a second with nothing to
- * do. The work must not call the store again: it runs on the committing thread.
+ * only; a caller that finds nobody else committing commits on its own thread. (Callers taking turns at a commit
+ * lock did not group: each woken waiter had to take the lock just to find its work done, while the thread that had
+ * just committed took it again with only its next piece of work, so groups stayed at one caller.) The thread starts
+ * when a caller finds another committing and ends after a second with nothing to do. The work must not call the
+ * store again: it runs on the committing thread.
  */
 final class GroupCommit {
 
