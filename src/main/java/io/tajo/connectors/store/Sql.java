@@ -36,21 +36,10 @@ public final class Sql {
         }
     }
 
-    /** Runs an INSERT of one row; returns the value the store generated for its {@code keyColumn}. */
-    public static long insert(Connection connection, String sql, String keyColumn, Object... params) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql, new String[] {keyColumn})) {
-            bind(statement, params);
-            statement.executeUpdate();
-            try (ResultSet keys = statement.getGeneratedKeys()) {
-                if (!keys.next()) {
-                    throw new SQLException("The store returned no generated " + keyColumn + " for: " + sql);
-                }
-                return keys.getLong(1);
-            }
-        }
-    }
-
-    /** {@link #insert} of many rows in one JDBC batch; returns the generated keys in the rows' order. */
+    /**
+     * Runs an INSERT for each of the rows in one JDBC batch; returns the values the store generated for their
+     * {@code keyColumn}, in the rows' order.
+     */
     public static long[] insertAll(Connection connection, String sql, String keyColumn, List<Object[]> rows) throws SQLException {
         long[] generated = new long[rows.size()];
         if (rows.isEmpty()) {
