@@ -315,15 +315,7 @@ public class BrevoOutbox implements CamelContextAware {
         if (keys.isEmpty()) {
             return Set.of();
         }
-        return store.inTransaction(connection -> {
-            Set<String> seen = new HashSet<>();
-            for (String key : keys) {
-                if (Sql.count(connection, "SELECT COUNT(*) FROM idempotency_key WHERE idem_key = ?", key) > 0) {
-                    seen.add(key);
-                }
-            }
-            return seen;
-        });
+        return store.inTransaction(connection -> IdempotencyKeys.acceptedBefore(connection, keys));
     }
 
     /** Outbox rows, each holding its commands, in two batches: the rows, then their commands under the ids given. */
